@@ -1,0 +1,49 @@
+namespace Ganeti.Core.Paths;
+
+/// <summary>
+/// Every path GanetiCluster uses, hung off one root directory (default "/") so that tests,
+/// demos and several nodes on one machine each get their own tree.
+/// </summary>
+public sealed class GanetiPaths
+{
+    public GanetiPaths(string root)
+    {
+        if (string.IsNullOrEmpty(root)) throw new ArgumentException("root must not be empty", nameof(root));
+        Root = Path.GetFullPath(root);
+    }
+
+    public string Root { get; }
+
+    public string Under(string relative) => Path.Combine(Root, relative);
+
+    public string DataDir => Under("var/lib/ganeti");
+    public string ConfigData => Path.Combine(DataDir, "config.data");
+    public string QueueDir => Path.Combine(DataDir, "queue");
+    public string QueueArchiveDir => Path.Combine(QueueDir, "archive");
+    public string QueueSerial => Path.Combine(QueueDir, "serial");
+    public string QueueDrainFlag => Path.Combine(QueueDir, "drain");
+    public string QueueVersion => Path.Combine(QueueDir, "version");
+    public string RapiUsers => Path.Combine(DataDir, "rapi", "users");
+    public string ClusterCert => Path.Combine(DataDir, "server.pem");
+    public string RapiCert => Path.Combine(DataDir, "rapi.pem");
+    public string ClusterDomainSecret => Path.Combine(DataDir, "cluster-domain-secret");
+    public string SsconfPrefix => Path.Combine(DataDir, "ssconf_");
+    public string HooksDir => Under("etc/ganeti/hooks");
+    public string FileStoragePathsFile => Under("etc/ganeti/file-storage-paths");
+
+    public string DefaultFileStorageDir => Under("srv/ganeti/file-storage");
+    public string DefaultSharedFileStorageDir => Under("srv/ganeti/shared-file-storage");
+    public string ExportDir => Under("srv/ganeti/export");
+    public string ExtStorageDir => Under("srv/ganeti/extstorage");
+
+    public string RunDir => Under("var/run/ganeti");
+    public string FakeHypervisorDir => Path.Combine(RunDir, "fake-hypervisor");
+    public string KvmHypervisorDir => Path.Combine(RunDir, "kvm-hypervisor");
+    public string LogDir => Under("var/log/ganeti");
+    public string OsLogDir => Path.Combine(LogDir, "os");
+    public string JobLogDir => Path.Combine(LogDir, "jobs");
+
+    /// <summary>Ganeti's OS search path on Debian, in order.</summary>
+    public static readonly IReadOnlyList<string> DefaultOsSearchPath =
+        ["/srv/ganeti/os", "/usr/local/lib/ganeti/os", "/usr/lib/ganeti/os", "/usr/share/ganeti/os"];
+}

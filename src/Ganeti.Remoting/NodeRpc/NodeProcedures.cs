@@ -1,0 +1,65 @@
+namespace Ganeti.Remoting.NodeRpc;
+
+/// <summary>
+/// The node RPC procedure catalogue: names follow Ganeti's rpc_defs, each with its timeout class.
+/// </summary>
+public static class NodeProcedures
+{
+    // Timeout classes (Ganeti's RPC_TMO_*).
+    public static readonly TimeSpan Urgent = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Fast = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan Normal = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan Slow = TimeSpan.FromHours(1);
+    public static readonly TimeSpan FourHours = TimeSpan.FromHours(4);
+
+    public const string Version = "version";
+    public const string NodeInfo = "node_info";
+    public const string NodeVerify = "node_verify";
+
+    public const string InstanceStart = "instance_start";
+    public const string InstanceShutdown = "instance_shutdown";
+    public const string InstanceReboot = "instance_reboot";
+    public const string InstanceList = "instance_list";
+    public const string InstanceInfo = "instance_info";
+    public const string AllInstancesInfo = "all_instances_info";
+    public const string InstanceConsoleInfo = "instance_console_info";
+    public const string InstanceOsAdd = "instance_os_add";
+    public const string InstanceRunRename = "instance_run_rename";
+    public const string InstanceBalloonMemory = "instance_balloon_memory";
+
+    public const string MigrationInfo = "migration_info";
+    public const string AcceptInstance = "accept_instance";
+    public const string InstanceMigrate = "instance_migrate";
+    public const string InstanceGetMigrationStatus = "instance_get_migration_status";
+    public const string InstanceFinalizeMigrationDst = "instance_finalize_migration_dst";
+    public const string InstanceFinalizeMigrationSrc = "instance_finalize_migration_src";
+
+    public const string BlockdevCreate = "blockdev_create";
+    public const string BlockdevRemove = "blockdev_remove";
+    public const string BlockdevAssemble = "blockdev_assemble";
+    public const string BlockdevShutdown = "blockdev_shutdown";
+    public const string BlockdevGrow = "blockdev_grow";
+    public const string BlockdevRename = "blockdev_rename";
+    public const string BlockdevWipe = "blockdev_wipe";
+    public const string BlockdevGetMirrorStatus = "blockdev_getmirrorstatus";
+
+    public const string OsDiagnose = "os_diagnose";
+    public const string OsGet = "os_get";
+    public const string OsValidate = "os_validate";
+
+    public const string HypervisorValidateParams = "hypervisor_validate_params";
+    public const string UploadFile = "upload_file";
+    public const string WriteSsconfFiles = "write_ssconf_files";
+
+    /// <summary>The timeout a procedure gets unless the caller asks otherwise.</summary>
+    public static TimeSpan TimeoutFor(string procedure) => procedure switch
+    {
+        Version or InstanceList or InstanceInfo or AllInstancesInfo or InstanceConsoleInfo or NodeInfo
+            or MigrationInfo or InstanceGetMigrationStatus => Urgent,
+        InstanceShutdown or InstanceReboot or BlockdevAssemble or BlockdevShutdown or HypervisorValidateParams
+            or UploadFile or WriteSsconfFiles or OsGet or OsDiagnose or OsValidate or BlockdevRemove => Normal,
+        InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow => FourHours,
+        InstanceMigrate or AcceptInstance => Slow,
+        _ => Normal,
+    };
+}

@@ -28,5 +28,5 @@ public abstract partial class OpCode
     public string? Comment { get; set; }
 
     /// <summary>Reason trail: [[source, reason, timestamp], ...].</summary>
-    public List<JsonElement>? Reason { get; set; }
+    public List<JsonElement>? Reason { get; set; } = [];
 }

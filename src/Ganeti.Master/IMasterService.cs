@@ -49,7 +49,7 @@ public interface IMasterService
     /// <summary>Ganeti's QueryClusterInfo result (/2/info).</summary>
     JsonObject ClusterInfo();
 
-    /// <summary>A snapshot of the configuration (a private copy).</summary>
+    /// <summary>The current configuration snapshot; callers must not modify it.</summary>
     ConfigData ReadConfig();
 }
 

@@ -18,7 +18,6 @@ public sealed class FakeHypervisor(GanetiPaths paths, Func<HvNodeInfo>? nodeInfo
     private static readonly IReadOnlyDictionary<string, JsonElement> Defaults = new Dictionary<string, JsonElement>
     {
         ["migration_mode"] = HypervisorParams.Value("live"),
-        ["init_script"] = HypervisorParams.Value("/ganeti-chroot"),
     };
 
     private string Dir => paths.FakeHypervisorDir;

@@ -1,0 +1,477 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ganeti.Core.Config;
+using Ganeti.Core.Errors;
+using Ganeti.Core.Opcodes;
+using Ganeti.Master.Locking;
+using Ganeti.Master.Rpc;
+using Ganeti.Remoting.NodeRpc;
+
+namespace Ganeti.Master.LogicalUnits.Instance;
+
+/// <summary>
+/// gnt-instance add: checks everything first, then creates the disks, records the instance,
+/// installs the OS with the definition's create script and starts it. A failure after the
+/// first disk exists removes what was made, so a failed create leaves nothing behind.
+/// </summary>
+public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
+{
+    private static readonly HashSet<string> BeParamKeys =
+        ["maxmem", "minmem", "vcpus", "auto_balance", "always_failover", "spindle_use", "memory"];
+
+    private static readonly HashSet<string> DiskKeys =
+        ["size", "mode", "name", "vg", "metavg", "spindles", "adopt", "provider", "access", "uuid"];
+
+    private static readonly HashSet<string> NicKeys = ["mac", "ip", "mode", "link", "vlan", "network", "name", "bridge"];
+
+    private string name = "";
+    private string pnodeUuid = "";
+    private string hypervisor = "";
+    private string diskTemplate = "";
+    private Dictionary<string, JsonElement> beparams = [];
+
+    private bool NoInstall => Op.NoInstall ?? false;
+
+    public override void CheckArguments()
+    {
+        name = InstanceOps.CheckName(Op.InstanceName, "instance");
+        if (Op.Mode != "create")
+            throw GanetiException.Prereq($"Instance creation mode '{Op.Mode}' is not supported yet; use 'create'", ErrorCodes.WrongInput);
+        if (!NoInstall && string.IsNullOrEmpty(Op.OsType))
+            throw GanetiException.WrongInput("No operating system given (parameter 'os_type'); use no_install to create without one");
+        foreach (var (i, d) in Op.Disks.Select((d, i) => (i, d)))
+        {
+            var unknown = d.Keys.Where(k => !DiskKeys.Contains(k)).ToList();
+            if (unknown.Count > 0)
+                throw GanetiException.WrongInput($"Unknown key(s) in disk/{i}: {string.Join(", ", unknown)}");
+            if (!d.ContainsKey("size") && !d.ContainsKey("adopt"))
+                throw GanetiException.WrongInput($"Missing disk size for disk/{i}");
+            if (d.TryGetValue("size", out var s) && !(SizeOf(s) is > 0))
+                throw GanetiException.WrongInput($"Invalid disk size for disk/{i}: {s}");
+            if (d.TryGetValue("mode", out var m) && m.GetString() is not ("rw" or "ro"))
+                throw GanetiException.WrongInput($"Invalid disk access mode for disk/{i}: {m} (use rw or ro)");
+        }
+        foreach (var (i, n) in Op.Nics.Select((n, i) => (i, n)))
+        {
+            var unknown = n.Keys.Where(k => !NicKeys.Contains(k)).ToList();
+            if (unknown.Count > 0)
+                throw GanetiException.WrongInput($"Unknown key(s) in nic/{i}: {string.Join(", ", unknown)}");
+        }
+        var badBe = Op.Beparams.Keys.Where(k => !BeParamKeys.Contains(k)).ToList();
+        if (badBe.Count > 0)
+            throw GanetiException.WrongInput($"Unknown backend parameter(s): {string.Join(", ", badBe)}");
+    }
+
+    private static long? SizeOf(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Number => e.TryGetInt64(out var l) ? l : (long)e.GetDouble(),
+        JsonValueKind.String => long.TryParse(e.GetString(), out var s) ? s : null,
+        _ => null,
+    };
+
+    public override LockRequest? LocksAt(LockLevel level)
+    {
+        switch (level)
+        {
+            case LockLevel.Instance:
+                return LockRequest.Of(level, [name]);
+            case LockLevel.Node or LockLevel.NodeRes:
+                var nodes = new List<string>();
+                if (Op.Pnode is not null) nodes.Add(ResolveNode(Op.Pnode).Uuid);
+                if (Op.Snode is not null) nodes.Add(ResolveNode(Op.Snode).Uuid);
+                return nodes.Count > 0 ? LockRequest.Of(level, nodes) : LockRequest.AllOf(level);
+            default:
+                return null;
+        }
+    }
+
+    private Node ResolveNode(string nameOrUuid) =>
+        Cfg.FindNode(nameOrUuid) ?? throw GanetiException.NotFound("Node", nameOrUuid);
+
+    public override async Task CheckPrereqAsync(CancellationToken ct)
+    {
+        var cluster = Cfg.Cluster;
+        if (Cfg.FindInstance(name) is not null)
+            throw GanetiException.Exists($"Instance '{name}' is already in the cluster");
+
+        // Template.
+        diskTemplate = Op.DiskTemplate ?? (Op.Disks.Count == 0 ? "diskless" : cluster.EnabledDiskTemplates.FirstOrDefault() ?? "diskless");
+        if (!cluster.EnabledDiskTemplates.Contains(diskTemplate))
+            throw GanetiException.Prereq(
+                $"Disk template '{diskTemplate}' is not enabled in the cluster (enabled: {string.Join(", ", cluster.EnabledDiskTemplates)})",
+                ErrorCodes.WrongState);
+        if (diskTemplate == "diskless" && Op.Disks.Count > 0)
+            throw GanetiException.WrongInput("Diskless instances cannot have disks");
+        if (diskTemplate != "diskless" && Op.Disks.Count == 0)
+            throw GanetiException.WrongInput($"Disk template '{diskTemplate}' needs at least one disk");
+        if (diskTemplate is "drbd")
+            throw GanetiException.Prereq("The drbd disk template cannot be created by this master yet", ErrorCodes.WrongInput);
+        if (diskTemplate == "blockdev" && Op.Disks.Any(d => !d.ContainsKey("adopt")))
+            throw GanetiException.WrongInput("Disk template 'blockdev' requires every disk to adopt an existing device");
+
+        // Hypervisor and its parameters.
+        hypervisor = Op.Hypervisor ?? cluster.EnabledHypervisors.FirstOrDefault()
+            ?? throw GanetiException.Prereq("No hypervisor is enabled in the cluster", ErrorCodes.WrongState);
+        if (!cluster.EnabledHypervisors.Contains(hypervisor))
+            throw GanetiException.Prereq(
+                $"Hypervisor '{hypervisor}' is not enabled in the cluster (enabled: {string.Join(", ", cluster.EnabledHypervisors)})",
+                ErrorCodes.WrongState);
+
+        // Backend parameters: 'memory' sets both maxmem and minmem, as in Ganeti.
+        beparams = new Dictionary<string, JsonElement>(Op.Beparams);
+        if (beparams.Remove("memory", out var mem))
+        {
+            beparams.TryAdd("maxmem", mem);
+            beparams.TryAdd("minmem", mem);
+        }
+        foreach (var key in new[] { "maxmem", "minmem", "vcpus", "spindle_use" })
+            if (beparams.TryGetValue(key, out var v) && !(SizeOf(v) is >= 0))
+                throw GanetiException.WrongInput($"Backend parameter {key} must be a non-negative integer, got {v}");
+        var filledBe = InstanceSpecs.FilledBeParams(Cfg, beparams);
+        if (Params.GetInt(filledBe, "minmem") > Params.GetInt(filledBe, "maxmem"))
+            throw GanetiException.WrongInput("Backend parameter minmem is larger than maxmem");
+
+        // Primary node.
+        Node pnode;
+        if (Op.Pnode is not null)
+            pnode = ResolveNode(Op.Pnode);
+        else if (Op.Iallocator is not null || !string.IsNullOrEmpty(cluster.DefaultIallocator))
+            throw GanetiException.Prereq("Instance allocators are not available on this master yet; give the primary node (pnode)", ErrorCodes.WrongInput);
+        else
+        {
+            var candidates = Cfg.Nodes.Values.Where(n => n.VmCapable && !n.Offline && !n.Drained).ToList();
+            if (candidates.Count != 1)
+                throw GanetiException.WrongInput("No primary node (pnode) and no iallocator given");
+            pnode = candidates[0];
+        }
+        if (pnode.Offline) throw GanetiException.Prereq($"Cannot use offline primary node {pnode.Name}", ErrorCodes.WrongState);
+        if (pnode.Drained) throw GanetiException.Prereq($"Cannot use drained primary node {pnode.Name}", ErrorCodes.WrongState);
+        if (!pnode.VmCapable) throw GanetiException.Prereq($"Node {pnode.Name} is not vm_capable", ErrorCodes.WrongState);
+        pnodeUuid = pnode.Uuid;
+
+        // Name resolution, when asked for.
+        if (Op.NameCheck && await Master.ResolveHost(name, ct).ConfigureAwait(false) is null)
+            throw GanetiException.Prereq($"Host name '{name}' does not resolve (use name_check=false to skip this check)", ErrorCodes.Resolver);
+
+        // NICs: MACs must be valid and unused; networks must exist.
+        var used = UsedMacs();
+        foreach (var (i, nic) in Op.Nics.Select((n, i) => (i, n)))
+        {
+            var mac = Params.GetString(nic, "mac") ?? "auto";
+            if (mac is not ("auto" or "generate"))
+            {
+                if (!IsMac(mac)) throw GanetiException.WrongInput($"Invalid MAC address '{mac}' for nic/{i}");
+                if (used.Contains(mac.ToLowerInvariant()))
+                    throw GanetiException.Prereq($"MAC address {mac} of nic/{i} is already in use", ErrorCodes.NotUnique);
+                used.Add(mac.ToLowerInvariant());
+            }
+            if (Params.GetString(nic, "network") is { } net && Cfg.FindNetwork(net) is null)
+                throw GanetiException.NotFound("Network", net);
+            if (Params.GetString(nic, "mode") is { } mode && mode is not ("bridged" or "routed" or "openvswitch"))
+                throw GanetiException.WrongInput($"Invalid NIC mode '{mode}' for nic/{i}");
+        }
+
+        // Checks the primary node must answer: hypervisor parameters and the OS definition.
+        var hvparams = InstanceSpecs.FilledHvParams(Cfg, hypervisor, Op.OsType ?? "", Op.Hvparams);
+        await Master.Rpc.CallAsync(pnode, NodeProcedures.HypervisorValidateParams,
+            new { hypervisor, hvparams }, ct).ConfigureAwait(false);
+        if (!NoInstall)
+        {
+            var os = await Master.Rpc.CallAsync<OsInfo>(pnode, NodeProcedures.OsGet, new { name = Op.OsType }, ct).ConfigureAwait(false);
+            var variant = Op.OsType!.Contains('+') ? Op.OsType[(Op.OsType.IndexOf('+') + 1)..] : null;
+            if (os.Variants.Count > 0 && !Op.ForceVariant)
+            {
+                if (variant is null)
+                    throw GanetiException.WrongInput($"OS '{Op.OsType}' needs a variant (one of: {string.Join(", ", os.Variants)})");
+                if (!os.Variants.Contains(variant))
+                    throw GanetiException.WrongInput($"OS '{InstanceSpecs.BaseOsName(Op.OsType)}' has no variant '{variant}' (variants: {string.Join(", ", os.Variants)})");
+            }
+        }
+        if (Op.Start)
+        {
+            var needed = Params.GetInt(filledBe, "maxmem") ?? 128;
+            var info = await Master.Rpc.CallAsync<NodeInfoResult>(pnode, NodeProcedures.NodeInfo,
+                new { hypervisors = new[] { hypervisor } }, ct).ConfigureAwait(false);
+            if (info.Hypervisors.TryGetValue(hypervisor, out var hv) && hv.MemoryFree < needed)
+                throw GanetiException.Prereq(
+                    $"Not enough memory on node {pnode.Name} to start the instance: needed {needed} MiB, available {hv.MemoryFree} MiB",
+                    ErrorCodes.InsufficientResources);
+        }
+    }
+
+    private HashSet<string> UsedMacs() =>
+        Cfg.Instances.Values.SelectMany(i => i.Nics).Select(n => n.Mac.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+
+    private static bool IsMac(string mac) =>
+        System.Text.RegularExpressions.Regex.IsMatch(mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$");
+
+    public override async Task<JsonNode?> ExecAsync(CancellationToken ct)
+    {
+        var now = Config.ConfigStore.Now();
+        var instanceUuid = Guid.NewGuid().ToString();
+
+        // Reserve the instance in the configuration (admin state down until it is complete),
+        // allocating its MACs and port under the single config writer so they stay unique.
+        var (instance, disks) = await Master.Config.UpdateAsync(cfg =>
+        {
+            if (cfg.FindInstance(name) is not null)
+                throw GanetiException.Exists($"Instance '{name}' is already in the cluster");
+            var used = cfg.Instances.Values.SelectMany(i => i.Nics).Select(n => n.Mac.ToLowerInvariant()).ToHashSet();
+            var inst = new Core.Config.Instance
+            {
+                Uuid = instanceUuid,
+                Name = name,
+                PrimaryNode = pnodeUuid,
+                Os = Op.OsType ?? "",
+                Hypervisor = hypervisor,
+                Hvparams = new(Op.Hvparams),
+                Beparams = beparams,
+                Osparams = new(Op.Osparams),
+                OsparamsPrivate = Op.OsparamsPrivate is null ? [] : new(Op.OsparamsPrivate),
+                AdminState = AdminStates.Down,
+                DiskTemplate = diskTemplate,
+                Tags = [.. Op.Tags],
+                Ctime = now,
+                Mtime = now,
+            };
+            foreach (var nic in Op.Nics)
+                inst.Nics.Add(MakeNic(cfg, nic, used));
+            if (hypervisor is "kvm" or "xen-hvm")
+                inst.NetworkPort = AllocatePort(cfg);
+            var made = new List<Disk>();
+            foreach (var (i, d) in Op.Disks.Select((d, i) => (i, d)))
+            {
+                var disk = MakeDisk(cfg, instanceUuid, i, d, now);
+                cfg.Disks[disk.Uuid] = disk;
+                inst.Disks.Add(disk.Uuid);
+                made.Add(disk);
+            }
+            cfg.Instances[inst.Uuid] = inst;
+            return (inst, made);
+        }, ct).ConfigureAwait(false);
+        Log($"Added instance {name} to the configuration");
+
+        var created = new List<Disk>();
+        try
+        {
+            var pnode = NodeByUuid(pnodeUuid);
+            foreach (var (i, disk) in disks.Select((d, i) => (i, d)))
+            {
+                await Master.Rpc.CallAsync<AssembleResult>(pnode, NodeProcedures.BlockdevCreate, new
+                {
+                    disk = InstanceSpecs.Disk(disk, i),
+                    instance_name = name,
+                    size_mib = disk.Size,
+                    on_primary = true,
+                    wipe = Cfg.Cluster.PreallocWipeDisks,
+                }, ct).ConfigureAwait(false);
+                created.Add(disk);
+                Log($"Created disk/{i} ({disk.Size} MiB, {disk.DevType})");
+            }
+
+            var cfg = Master.Config.Current;
+            var inst = cfg.Instances[instance.Uuid];
+            if (!NoInstall)
+            {
+                var assembled = await InstanceOps.AssembleDisksAsync(Master, cfg, inst, Log, ct).ConfigureAwait(false);
+                Log($"Running the OS create script of '{inst.Os}' on node {pnode.Name}");
+                try
+                {
+                    await Master.Rpc.CallAsync(pnode, NodeProcedures.InstanceOsAdd, new
+                    {
+                        instance = InstanceSpecs.Build(cfg, inst, assembled),
+                        reinstall = false,
+                        debug = Op.DebugLevel,
+                    }, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (!Op.Start)
+                        await InstanceOps.ShutdownDisksAsync(Master, cfg, inst, Log, ignoreFailures: true, ct).ConfigureAwait(false);
+                }
+            }
+            if (Op.Start)
+            {
+                await Master.Config.UpdateAsync(c =>
+                {
+                    var i = c.Instances[instance.Uuid];
+                    i.AdminState = AdminStates.Up;
+                    i.AdminStateSource = "admin";
+                    i.Touch(Config.ConfigStore.Now());
+                }, ct).ConfigureAwait(false);
+                cfg = Master.Config.Current;
+                await InstanceOps.StartAsync(Master, cfg, cfg.Instances[instance.Uuid], paused: false, null, null, Log, ct)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            Log($"Creation of {name} failed, removing what was made: {e.Message}");
+            await RollbackAsync(instance.Uuid, created).ConfigureAwait(false);
+            throw;
+        }
+        return new JsonArray(Cfg.Nodes[pnodeUuid].Name);
+    }
+
+    private async Task RollbackAsync(string instanceUuid, IReadOnlyList<Disk> created)
+    {
+        var pnode = NodeByUuid(pnodeUuid);
+        foreach (var (i, disk) in created.Select((d, i) => (i, d)))
+        {
+            try
+            {
+                await Master.Rpc.CallAsync(pnode, NodeProcedures.BlockdevRemove,
+                    new { disk = InstanceSpecs.Disk(disk, i) }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (GanetiException e)
+            {
+                Log($"Warning: could not remove disk/{i} on {pnode.Name}: {e.Message}");
+            }
+        }
+        await Master.Config.UpdateAsync(c =>
+        {
+            if (c.Instances.Remove(instanceUuid, out var inst))
+                foreach (var d in inst.Disks) c.Disks.Remove(d);
+        }, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static Nic MakeNic(ConfigData cfg, Dictionary<string, JsonElement> spec, HashSet<string> used)
+    {
+        var mac = Params.GetString(spec, "mac") ?? "auto";
+        if (mac is "auto" or "generate")
+            mac = GenerateMac(cfg.Cluster.MacPrefix, used);
+        used.Add(mac.ToLowerInvariant());
+        var nicparams = Params.Empty();
+        foreach (var key in new[] { "mode", "link", "vlan" })
+            if (spec.TryGetValue(key, out var v) && v.ValueKind == JsonValueKind.String)
+                nicparams[key] = v;
+        if (spec.TryGetValue("bridge", out var bridge) && bridge.ValueKind == JsonValueKind.String)
+        {
+            nicparams.TryAdd("link", bridge);
+            nicparams.TryAdd("mode", Params.Value("bridged"));
+        }
+        var network = Params.GetString(spec, "network") is { } net ? cfg.FindNetwork(net)?.Uuid : null;
+        var ip = Params.GetString(spec, "ip");
+        return new Nic
+        {
+            Uuid = Guid.NewGuid().ToString(),
+            Name = Params.GetString(spec, "name"),
+            Mac = mac.ToLowerInvariant(),
+            Ip = ip is null or "none" or "" ? null : ip,
+            Network = network,
+            Nicparams = nicparams,
+        };
+    }
+
+    private static string GenerateMac(string prefix, HashSet<string> used)
+    {
+        Span<byte> b = stackalloc byte[3];
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            RandomNumberGenerator.Fill(b);
+            var mac = $"{prefix}:{b[0]:x2}:{b[1]:x2}:{b[2]:x2}".ToLowerInvariant();
+            if (!used.Contains(mac)) return mac;
+        }
+        throw GanetiException.Prereq("Cannot generate a unique MAC address", ErrorCodes.TempInsufficientResources);
+    }
+
+    /// <summary>A TCP port for the instance's console (VNC), from the cluster's pool or the next unused one.</summary>
+    private static int AllocatePort(ConfigData cfg)
+    {
+        if (cfg.Cluster.TcpudpPortPool.Count > 0)
+        {
+            var port = cfg.Cluster.TcpudpPortPool.Min();
+            cfg.Cluster.TcpudpPortPool.Remove(port);
+            return port;
+        }
+        var next = Math.Max(cfg.Cluster.HighestUsedPort, 11000 - 1) + 1;
+        if (next > 14999)
+            throw GanetiException.Prereq("The cluster has run out of network ports", ErrorCodes.InsufficientResources);
+        cfg.Cluster.HighestUsedPort = next;
+        return next;
+    }
+
+    private Disk MakeDisk(ConfigData cfg, string instanceUuid, int index, Dictionary<string, JsonElement> spec, double now)
+    {
+        var uuid = Guid.NewGuid().ToString();
+        var size = spec.TryGetValue("size", out var s) ? SizeOf(s) ?? 0 : 0;
+        var disk = new Disk
+        {
+            Uuid = uuid,
+            Name = Params.GetString(spec, "name"),
+            DevType = diskTemplate,
+            Nodes = [pnodeUuid],
+            IvName = $"disk/{index}",
+            Size = size,
+            Mode = Params.GetString(spec, "mode") ?? "rw",
+            Spindles = spec.TryGetValue("spindles", out var sp) && sp.TryGetInt32(out var spi) ? spi : null,
+            Ctime = now,
+            Mtime = now,
+        };
+        var driver = Op.FileDriver ?? "loop";
+        switch (diskTemplate)
+        {
+            case "file":
+            {
+                var dir = Op.FileStorageDir is { } sub
+                    ? Path.Combine(cfg.Cluster.FileStorageDir, CheckRelative(sub))
+                    : Path.Combine(cfg.Cluster.FileStorageDir, name);
+                disk.LogicalId = [Params.Value(driver), Params.Value(Path.Combine(dir, $"{uuid}.file.disk{index}"))];
+                break;
+            }
+            case "sharedfile":
+            {
+                var dir = Path.Combine(cfg.Cluster.SharedFileStorageDir, Op.FileStorageDir is { } sub ? CheckRelative(sub) : name);
+                disk.LogicalId = [Params.Value(driver), Params.Value(Path.Combine(dir, $"{uuid}.file.disk{index}"))];
+                break;
+            }
+            case "plain":
+            {
+                var vg = Params.GetString(spec, "vg") ?? cfg.Cluster.VolumeGroupName;
+                var lv = Params.GetString(spec, "adopt") ?? $"{uuid}.disk{index}";
+                disk.LogicalId = [Params.Value(vg), Params.Value(lv)];
+                break;
+            }
+            case "blockdev":
+                disk.LogicalId = [Params.Value("manual"), Params.Value(Params.GetString(spec, "adopt")!)];
+                break;
+            case "ext":
+            {
+                var provider = Params.GetString(spec, "provider")
+                    ?? throw GanetiException.WrongInput($"Missing provider for ext disk/{index}");
+                disk.LogicalId = [Params.Value(provider), Params.Value($"{uuid}.ext.disk{index}")];
+                disk.Params["provider"] = Params.Value(provider);
+                foreach (var (k, v) in spec.Where(kv => !DiskKeys.Contains(kv.Key)))
+                    disk.Params[k] = v;
+                break;
+            }
+            case "rbd":
+                disk.LogicalId = [Params.Value("rbd"), Params.Value($"{uuid}.rbd.disk{index}")];
+                break;
+            default:
+                throw GanetiException.Prereq($"Disk template '{diskTemplate}' cannot be created by this master yet", ErrorCodes.WrongInput);
+        }
+        return disk;
+    }
+
+    private static string CheckRelative(string sub)
+    {
+        if (Path.IsPathRooted(sub) || sub.Split('/').Any(p => p is ".." or "."))
+            throw GanetiException.WrongInput($"file_storage_dir '{sub}' must be a relative path below the cluster's file storage directory");
+        return sub;
+    }
+}
+
+/// <summary>An OS definition as os_get / os_diagnose report it.</summary>
+public sealed record OsInfo
+{
+    public string Name { get; init; } = "";
+    public string Path { get; init; } = "";
+    public bool Status { get; init; }
+    public string Diagnose { get; init; } = "";
+    public List<string> Variants { get; init; } = [];
+    public List<List<string>> Parameters { get; init; } = [];
+    public List<int> ApiVersions { get; init; } = [];
+    public bool Trusted { get; init; } = true;
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using Ganeti.Core.Config;
+using Ganeti.Core.Opcodes;
+using Ganeti.Master.Jobs;
+using Ganeti.Master.Locking;
+
+namespace Ganeti.Master.LogicalUnits;
+
+/// <summary>
+/// The code behind one opcode, in Ganeti's phases: check the arguments, declare locks level by
+/// level, check prerequisites against the configuration (nothing changed yet), execute.
+/// </summary>
+public abstract class LogicalUnit
+{
+    public required MasterContext Master { get; init; }
+    public required OpContext Job { get; init; }
+
+    /// <summary>The opcode this unit runs.</summary>
+    public abstract OpCode OpCode { get; }
+
+    /// <summary>Take the big cluster lock exclusively (Ganeti's REQ_BGL); most units share it.</summary>
+    public virtual bool RequiresBgl => false;
+
+    /// <summary>The configuration as of the last read; refreshed before CheckPrereq.</summary>
+    protected ConfigData Cfg { get; private set; } = null!;
+
+    internal void Refresh() => Cfg = Master.Config.Current;
+
+    /// <summary>Argument checks that need no configuration.</summary>
+    public virtual void CheckArguments() { }
+
+    /// <summary>The locks needed at a level, asked in level order after the earlier levels are held.</summary>
+    public virtual LockRequest? LocksAt(LockLevel level) => null;
+
+    /// <summary>Verifies that the operation can run; must not change anything.</summary>
+    public virtual Task CheckPrereqAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Does the work and returns the opcode's result.</summary>
+    public abstract Task<JsonNode?> ExecAsync(CancellationToken cancellationToken);
+
+    /// <summary>What a dry run returns after the checks passed.</summary>
+    public virtual JsonNode? DryRunResult => null;
+
+    protected void Log(string message) => Job.Log(message);
+
+    protected Node NodeByUuid(string uuid) => Cfg.Nodes[uuid];
+}
+
+/// <summary>A logical unit for a specific opcode type.</summary>
+public abstract class LogicalUnit<TOp> : LogicalUnit where TOp : OpCode
+{
+    public required TOp Op { get; init; }
+    public override OpCode OpCode => Op;
+}

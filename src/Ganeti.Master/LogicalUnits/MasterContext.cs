@@ -1,0 +1,38 @@
+using Ganeti.Core.Paths;
+using Ganeti.Master.Config;
+using Ganeti.Master.Jobs;
+using Ganeti.Master.Locking;
+using Ganeti.Master.Query;
+using Ganeti.Master.Rpc;
+
+namespace Ganeti.Master.LogicalUnits;
+
+/// <summary>The master's services a logical unit works with.</summary>
+public sealed class MasterContext
+{
+    public required GanetiPaths Paths { get; init; }
+    public required ConfigStore Config { get; init; }
+    public required NodeRpcClient Rpc { get; init; }
+    public required LockManager Locks { get; init; }
+    public required JobQueue Queue { get; init; }
+    public required QueryEngine Query { get; init; }
+
+    /// <summary>Resolves host names for name and IP checks; replaceable in tests.</summary>
+    public Func<string, CancellationToken, Task<string?>> ResolveHost { get; init; } = DefaultResolveAsync;
+
+    public static async Task<string?> DefaultResolveAsync(string name, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var addresses = await System.Net.Dns.GetHostAddressesAsync(name, cts.Token).ConfigureAwait(false);
+            return addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)?.ToString()
+                   ?? addresses.FirstOrDefault()?.ToString();
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ArgumentException)
+        {
+            return null;
+        }
+    }
+}

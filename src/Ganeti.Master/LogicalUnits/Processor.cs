@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Ganeti.Core.Opcodes;
+using Ganeti.Master.Jobs;
+using Ganeti.Master.Locking;
+
+namespace Ganeti.Master.LogicalUnits;
+
+/// <summary>
+/// Runs an opcode through its logical unit, as Ganeti's mcpu does: arguments, locks in level
+/// order (the job shows "waiting" meanwhile), prerequisites, then execution (skipped on dry run).
+/// All locks are released when the opcode ends, whatever happened.
+/// </summary>
+public sealed class Processor(MasterContext master) : IOpExecutor
+{
+    private static readonly LockLevel[] LevelsAfterCluster =
+        [LockLevel.Instance, LockLevel.NodeGroup, LockLevel.Node, LockLevel.NodeRes, LockLevel.Network];
+
+    public async Task<JsonNode?> ExecuteAsync(JsonObject input, OpContext context, CancellationToken cancellationToken)
+    {
+        var op = OpCodeSerializer.FromJson(input);
+        var lu = LuRegistry.Create(op, master, context);
+        lu.CheckArguments();
+        var owner = context.LockOwner;
+        try
+        {
+            lu.Refresh();
+            await master.Locks.AcquireAsync(owner, new LockRequest(LockLevel.Cluster, ["cluster"], Shared: !lu.RequiresBgl),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var level in LevelsAfterCluster)
+            {
+                lu.Refresh();
+                if (lu.LocksAt(level) is { } request)
+                    await master.Locks.AcquireAsync(owner, request, cancellationToken).ConfigureAwait(false);
+            }
+            await context.MarkRunningAsync().ConfigureAwait(false);
+            lu.Refresh();
+            await lu.CheckPrereqAsync(cancellationToken).ConfigureAwait(false);
+            if (op.DryRun)
+            {
+                context.Log("Dry run: the checks passed, nothing was changed");
+                return lu.DryRunResult;
+            }
+            return await lu.ExecAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            master.Locks.Release(owner);
+        }
+    }
+}

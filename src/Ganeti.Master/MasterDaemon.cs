@@ -1,0 +1,63 @@
+using Ganeti.Core.Config;
+using Ganeti.Core.Paths;
+using Ganeti.Master.Config;
+using Ganeti.Master.Jobs;
+using Ganeti.Master.LogicalUnits;
+using Ganeti.Master.Locking;
+using Ganeti.Master.Query;
+using Ganeti.Master.Rpc;
+using Ganeti.Remoting.NodeRpc;
+
+namespace Ganeti.Master;
+
+/// <summary>
+/// The master's moving parts wired together: configuration, job queue (recovered from disk),
+/// lock manager, node RPC, query engine, scheduler and the client-facing service. The RAPI
+/// server is started on top of <see cref="Service"/> by the daemon.
+/// </summary>
+public sealed class MasterDaemon : IAsyncDisposable
+{
+    private MasterDaemon(MasterContext context, JobScheduler scheduler)
+    {
+        Context = context;
+        Scheduler = scheduler;
+        Service = new MasterService(context, scheduler);
+    }
+
+    public MasterContext Context { get; }
+    public JobScheduler Scheduler { get; }
+    public IMasterService Service { get; }
+
+    /// <summary>Loads the state under <paramref name="paths"/> and starts running queued jobs.</summary>
+    public static MasterDaemon Start(GanetiPaths paths, Func<Node, INodeTransport> transports,
+        Func<string, CancellationToken, Task<string?>>? resolveHost = null)
+    {
+        var config = ConfigStore.Load(paths);
+        var queue = new JobQueue(paths);
+        queue.PrepareLoaded();
+        var rpc = new NodeRpcClient(transports);
+        var locks = new LockManager();
+        var context = new MasterContext
+        {
+            Paths = paths,
+            Config = config,
+            Rpc = rpc,
+            Locks = locks,
+            Queue = queue,
+            Query = new QueryEngine(() => config.Current, queue, rpc, locks),
+            ResolveHost = resolveHost ?? MasterContext.DefaultResolveAsync,
+        };
+        config.Changed += c => Ssconf.Write(paths, c);
+        var scheduler = new JobScheduler(queue, new Processor(context), config.Current.Cluster.MaxRunningJobs);
+        config.Changed += c => scheduler.MaxRunningJobs = c.Cluster.MaxRunningJobs;
+        var daemon = new MasterDaemon(context, scheduler);
+        scheduler.Kick();
+        return daemon;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Scheduler.DisposeAsync().ConfigureAwait(false);
+        await Context.Rpc.DisposeAsync().ConfigureAwait(false);
+    }
+}

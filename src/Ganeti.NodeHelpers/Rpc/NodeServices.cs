@@ -1,0 +1,12 @@
+namespace Ganeti.NodeHelpers.Rpc;
+
+/// <summary>Builds a node's dispatcher with every procedure area registered.</summary>
+public static class NodeServices
+{
+    public static NodeRpcDispatcher CreateDispatcher(NodeContext ctx)
+    {
+        var d = new NodeRpcDispatcher();
+        InstanceRpc.Register(d, ctx);
+        return d;
+    }
+}

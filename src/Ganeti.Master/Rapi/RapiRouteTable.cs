@@ -49,7 +49,7 @@ public sealed class RapiRouteTable
             for (var i = 0; i < segments.Length && ok; i++)
             {
                 var t = r.Segments[i];
-                ok = IsPlaceholder(t) || string.Equals(t, segments[i], StringComparison.Ordinal);
+                ok = IsPlaceholder(t) ? segments[i].Length > 0 : string.Equals(t, segments[i], StringComparison.Ordinal);
             }
             if (!ok) continue;
             // A literal match beats a placeholder match (e.g. /2/query/x/fields has no rival,

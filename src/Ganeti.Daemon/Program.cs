@@ -1,11 +1,71 @@
-// ganetid: the GanetiCluster executable. Roles: init, master, node, watcher.
+// ganetid: the GanetiCluster executable. Roles: init, master, node, htools.
+using Ganeti.Core.Errors;
+using Ganeti.Daemon.Cli;
+using Ganeti.Daemon.Commands;
+
 namespace Ganeti.Daemon;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    /// <summary>Exit codes scripts can rely on.</summary>
+    public const int ExitOk = 0, ExitFailure = 1, ExitUsage = 2;
+
+    private const string Usage = """
+        Usage: ganetid COMMAND [options]
+
+        Commands:
+          init      Initialise a new cluster with this machine as master (gnt-cluster init)
+          master    Run the master daemon: job queue, scheduler and the Remote API
+          version   Print the version
+
+        Run 'ganetid COMMAND --help' for the options of a command.
+        Exit codes: 0 success, 1 the operation failed, 2 bad usage.
+        """;
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("ganetid: no role given (init, master, node)");
-        return 2;
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? Console.Error : Console.Out).WriteLine(Usage);
+            return args.Length == 0 ? ExitUsage : ExitOk;
+        }
+        var command = args[0];
+        var rest = args.Skip(1).ToList();
+        try
+        {
+            return command switch
+            {
+                "init" => InitCommand.Run(rest, Console.Out),
+                "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "version" or "--version" => PrintVersion(),
+                _ => throw new UsageException($"unknown command '{command}'"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"ganetid {command}: {e.Message}");
+            return ExitUsage;
+        }
+        catch (GanetiException e)
+        {
+            Console.Error.WriteLine($"ganetid {command}: error: {e.Message}" + (e.Ecode is null ? "" : $" (error type: {e.Ecode})"));
+            return ExitFailure;
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"ganetid {command}: error: {e.Message}");
+            return ExitFailure;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            Console.Error.WriteLine($"ganetid {command}: error: {e.Message}");
+            return ExitFailure;
+        }
+    }
+
+    private static int PrintVersion()
+    {
+        Console.WriteLine($"ganetid (GanetiCluster) {Core.ProjectInfo.Version}, compatible with Ganeti {Core.ProjectInfo.GanetiCompatVersion}");
+        return ExitOk;
     }
 }

@@ -1,0 +1,36 @@
+using Ganeti.Core.Config;
+using Ganeti.Core.Paths;
+using Ganeti.NodeHelpers;
+using Ganeti.NodeHelpers.Hypervisors;
+using Ganeti.NodeHelpers.Hypervisors.Fake;
+using Ganeti.NodeHelpers.Rpc;
+using Ganeti.Remoting.NodeRpc;
+
+namespace Ganeti.Daemon;
+
+/// <summary>The node role of this machine: its hypervisors, storage and OS runner behind one dispatcher.</summary>
+public static class LocalNode
+{
+    public static IReadOnlyList<IHypervisor> Hypervisors(GanetiPaths paths) =>
+    [
+        new FakeHypervisor(paths),
+    ];
+
+    public static NodeContext Context(string nodeName, GanetiPaths paths, ConfigData? cfg) => new(nodeName, paths, Hypervisors(paths))
+    {
+        OsSearchPath = cfg is { Cluster.OsSearchPath.Count: > 0 } ? cfg.Cluster.OsSearchPath : GanetiPaths.DefaultOsSearchPath,
+        AllowedFileStoragePaths = cfg is null ? [] : new[] { cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir }
+            .Where(p => !string.IsNullOrEmpty(p)).ToList(),
+    };
+
+    /// <summary>A transport factory for the embedded single node: the master's own node is called in-process.</summary>
+    public static Func<Node, INodeTransport> EmbeddedTransports(GanetiPaths paths, ConfigData cfg)
+    {
+        var master = cfg.Nodes[cfg.Cluster.MasterNode];
+        var dispatcher = NodeServices.CreateDispatcher(Context(master.Name, paths, cfg));
+        return node => node.Uuid == master.Uuid
+            ? new InProcessTransport(node.Name, dispatcher.DispatchAsync)
+            : throw new Core.Errors.GanetiException("OpExecError",
+                $"Node {node.Name} is not reachable: only the master's own node is served in this setup", Core.Errors.ErrorCodes.Environment);
+    }
+}

@@ -88,6 +88,10 @@ public sealed class FileDiskDriver(string template, FileStoragePolicy policy, IC
         {
             File.Delete(path);
         }
+        catch (DirectoryNotFoundException)
+        {
+            return Task.CompletedTask;
+        }
         catch (IOException e)
         {
             throw GanetiException.Exec($"Removing file disk {path} failed: {e.Message}", e);
@@ -232,6 +236,9 @@ public sealed class FileDiskDriver(string template, FileStoragePolicy policy, IC
             File.Delete(path);
         }
         catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
         {
         }
     }

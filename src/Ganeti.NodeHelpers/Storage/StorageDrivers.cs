@@ -1,5 +1,7 @@
 using Ganeti.Core.Errors;
 using Ganeti.NodeHelpers.Processes;
+using Ganeti.NodeHelpers.Storage.BlockDev;
+using Ganeti.NodeHelpers.Storage.Ext;
 using Ganeti.NodeHelpers.Storage.FileStorage;
 using Ganeti.Remoting.NodeRpc.Messages;
 
@@ -27,6 +29,8 @@ public sealed class StorageDrivers
         [
             new FileDiskDriver(FileDiskDriver.FileTemplate, policy, runner),
             new FileDiskDriver(FileDiskDriver.SharedFileTemplate, policy, runner),
+            new BlockDevDriver(),
+            new ExtStorageDriver(() => [context.Paths.ExtStorageDir], context.Paths, runner),
         ]);
     }
 

@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ganeti.NodeHelpers.Storage;
+using Ganeti.NodeHelpers.Storage.FileStorage;
+using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
+
+namespace Ganeti.NodeHelpers.Rpc;
+
+/// <summary>
+/// The blockdev_* procedures: disks of any template, through the node's storage drivers.
+/// </summary>
+public static class StorageRpc
+{
+    /// <summary>Free/total space per storage unit; node info uses the same drivers.</summary>
+    public const string StorageSpace = "storage_space";
+
+    /// <summary>What blockdev_create and blockdev_assemble answer.</summary>
+    public sealed record BlockdevLocation(string Path, string? Uri, string Format);
+
+    /// <summary>One entry of blockdev_getmirrorstatus.</summary>
+    public sealed record MirrorStatus(double? SyncPercent, int? EstimatedTime, bool IsDegraded, string LdiskStatus);
+
+    public static void Register(NodeRpcDispatcher d, NodeContext ctx) => Register(d, StorageDrivers.CreateDefault(ctx));
+
+    public static void Register(NodeRpcDispatcher d, StorageDrivers drivers)
+    {
+        d.Register(NodeProcedures.BlockdevCreate, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevCreate);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", NodeProcedures.BlockdevCreate);
+            var request = new DiskCreateRequest(
+                RpcArgs.Get<string>(a, "instance_name", NodeProcedures.BlockdevCreate),
+                RpcArgs.Get<long>(a, "size_mib", NodeProcedures.BlockdevCreate),
+                RpcArgs.Get<bool>(a, "on_primary", NodeProcedures.BlockdevCreate))
+            {
+                ExclusiveStorage = RpcArgs.GetOptional<bool>(a, "exclusive_storage"),
+            };
+            var wipe = RpcArgs.GetOptional<bool>(a, "wipe");
+            var driver = drivers.For(disk);
+            var created = await driver.CreateAsync(disk, request, ct).ConfigureAwait(false);
+            if (wipe && created.Format == ImageFormat.Raw)
+            {
+                try
+                {
+                    await DiskWiper.WipeAsync(created.Path, 0, request.SizeMiB, null, ct).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await driver.RemoveAsync(disk, CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
+            }
+            return Location(created);
+        });
+
+        d.Register(NodeProcedures.BlockdevRemove, async (args, ct) =>
+        {
+            var disk = Disk(args, NodeProcedures.BlockdevRemove);
+            await drivers.For(disk).RemoveAsync(disk, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        d.Register(NodeProcedures.BlockdevAssemble, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevAssemble);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", NodeProcedures.BlockdevAssemble);
+            var assembled = await drivers.For(disk).AssembleAsync(disk,
+                RpcArgs.Get<string>(a, "instance_name", NodeProcedures.BlockdevAssemble),
+                RpcArgs.Get<bool>(a, "on_primary", NodeProcedures.BlockdevAssemble), ct).ConfigureAwait(false);
+            return Location(assembled);
+        });
+
+        d.Register(NodeProcedures.BlockdevShutdown, async (args, ct) =>
+        {
+            var disk = Disk(args, NodeProcedures.BlockdevShutdown);
+            await drivers.For(disk).ShutdownAsync(disk, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        d.Register(NodeProcedures.BlockdevGrow, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevGrow);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", NodeProcedures.BlockdevGrow);
+            await drivers.For(disk).GrowAsync(disk,
+                RpcArgs.Get<long>(a, "amount_mib", NodeProcedures.BlockdevGrow),
+                RpcArgs.GetOptional<bool>(a, "dry_run"), ct).ConfigureAwait(false);
+            return null;
+        });
+
+        d.Register(NodeProcedures.BlockdevRename, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevRename);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", NodeProcedures.BlockdevRename);
+            var newId = RpcArgs.Get<List<JsonElement>>(a, "new_logical_id", NodeProcedures.BlockdevRename);
+            await drivers.For(disk).RenameAsync(disk, newId, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        d.Register(NodeProcedures.BlockdevWipe, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevWipe);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", NodeProcedures.BlockdevWipe);
+            var located = await drivers.For(disk).FindAsync(disk, ct).ConfigureAwait(false)
+                ?? throw Core.Errors.GanetiException.Exec($"Cannot wipe disk {disk.Uuid}: it is not present on this node");
+            if (located.Format != ImageFormat.Raw)
+                return null; // a fresh qcow2 image reads as zeros; writing zeros over its file would destroy it
+            await DiskWiper.WipeAsync(located.Path,
+                RpcArgs.GetOptional<long>(a, "offset_mib"),
+                RpcArgs.Get<long>(a, "size_mib", NodeProcedures.BlockdevWipe), null, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        d.Register(NodeProcedures.BlockdevGetMirrorStatus, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevGetMirrorStatus);
+            var disks = RpcArgs.Get<List<DiskSpec>>(a, "disks", NodeProcedures.BlockdevGetMirrorStatus);
+            var result = new List<MirrorStatus>();
+            foreach (var disk in disks)
+            {
+                var s = await drivers.For(disk).GetSyncStatusAsync(disk, ct).ConfigureAwait(false);
+                result.Add(new MirrorStatus(s.SyncPercent, s.EstimatedTimeSeconds, s.IsDegraded, s.LdiskStatus));
+            }
+            return RpcArgs.Result(result);
+        });
+
+        d.Register(StorageSpace, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, StorageSpace);
+            var units = RpcArgs.Get<List<StorageUnit>>(a, "units", StorageSpace);
+            var result = new List<StorageSpace>();
+            foreach (var group in units.GroupBy(u => u.Type))
+                result.AddRange(await drivers.ForStorageType(group.Key)
+                    .GetSpaceAsync([.. group], ct).ConfigureAwait(false));
+            return RpcArgs.Result(result);
+        });
+    }
+
+    private static DiskSpec Disk(JsonNode? args, string procedure) =>
+        RpcArgs.Get<DiskSpec>(RpcArgs.Object(args, procedure), "disk", procedure);
+
+    private static JsonNode? Location(AttachedDisk disk) => RpcArgs.Result(new BlockdevLocation(disk.Path, disk.Uri, disk.Format));
+}

@@ -7,6 +7,8 @@ public static class NodeServices
     {
         var d = new NodeRpcDispatcher();
         InstanceRpc.Register(d, ctx);
+        StorageRpc.Register(d, ctx);
+        OsRpc.Register(d, ctx);
         return d;
     }
 }

@@ -30,6 +30,7 @@ public sealed class ConfigData
     public Network? FindNetwork(string nameOrUuid) =>
         Networks.TryGetValue(nameOrUuid, out var n) ? n : Networks.Values.FirstOrDefault(x => x.Name == nameOrUuid);
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public Node MasterNode => Nodes[Cluster.MasterNode];
 
     /// <summary>The disks of an instance, in order.</summary>

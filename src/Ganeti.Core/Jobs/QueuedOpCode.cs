@@ -16,5 +16,6 @@ public sealed class QueuedOpCode
     public Timestamp? ExecTimestamp { get; set; }
     public Timestamp? EndTimestamp { get; set; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string OpId => Input["OP_ID"]?.GetValue<string>() ?? "";
 }

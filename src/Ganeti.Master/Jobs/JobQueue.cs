@@ -158,7 +158,7 @@ public sealed class JobQueue
         if (op["depends"] is not JsonArray deps) return;
         foreach (var dep in deps)
         {
-            if (dep is not JsonArray { Count: 2 } pair || pair[0] is not JsonValue v || !v.TryGetValue<long>(out var target))
+            if (dep is not JsonArray { Count: 2 } pair || JobId(pair[0]) is not { } target)
                 throw GanetiException.WrongInput("Parameter 'depends' must be a list of [job id, [statuses]] pairs");
             if (target < 0)
             {
@@ -172,6 +172,11 @@ public sealed class JobQueue
         }
     }
 
+    /// <summary>A job id from a JSON number however it was built (parsed or created in code).</summary>
+    private static long? JobId(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number &&
+        long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) ? id : null;
+
     private static void FillDependencies(JobEntry entry)
     {
         foreach (var op in entry.Job.Ops)
@@ -180,10 +185,10 @@ public sealed class JobQueue
             foreach (var dep in deps.OfType<JsonArray>())
             {
                 var statuses = dep[1] is JsonArray s
-                    ? s.Select(x => x?.GetValue<string>() ?? "").ToList()
+                    ? s.Select(x => x?.ToString() ?? "").ToList()
                     : new List<string> { JobStatus.Success, JobStatus.Error, JobStatus.Canceled };
                 if (statuses.Count == 0) statuses = [JobStatus.Success, JobStatus.Error, JobStatus.Canceled];
-                entry.Dependencies.Add((dep[0]!.GetValue<long>(), statuses));
+                entry.Dependencies.Add((JobId(dep[0]) ?? 0, statuses));
             }
         }
     }

@@ -123,6 +123,7 @@ public sealed class JobScheduler : IAsyncDisposable
                         op.Status = JobStatus.Success;
                         op.Result = result;
                         op.EndTimestamp = Timestamp.Now();
+                        if (i == entry.Job.Ops.Count - 1) entry.Job.EndTimestamp = op.EndTimestamp;
                     }
                     queue.Save(entry, durable: true);
                 }
@@ -139,19 +140,11 @@ public sealed class JobScheduler : IAsyncDisposable
                 catch (Exception e)
                 {
                     var error = e as GanetiException ?? GanetiException.Exec($"Unexpected error: {e.Message}", e);
-                    lock (entry.Sync)
-                    {
-                        op.Status = JobStatus.Error;
-                        op.Result = error.ToWire();
-                        op.EndTimestamp = Timestamp.Now();
-                    }
-                    FinishRemaining(entry, i + 1, JobStatus.Error,
+                    FinishRemaining(entry, i, JobStatus.Error, error.ToWire(),
                         new GanetiException("OpExecError", "Preceding opcode failed").ToWire());
                     return;
                 }
             }
-            lock (entry.Sync) entry.Job.EndTimestamp = Timestamp.Now();
-            queue.Save(entry, durable: true);
         }
         finally
         {
@@ -162,7 +155,12 @@ public sealed class JobScheduler : IAsyncDisposable
 
     private static JsonArray Canceled() => GanetiException.Canceled("Job canceled by request").ToWire();
 
-    private void FinishRemaining(JobEntry entry, int from, string status, JsonArray result)
+    /// <summary>
+    /// Ends the job from opcode <paramref name="from"/> on: that opcode gets <paramref name="result"/>,
+    /// the ones after it <paramref name="followingResult"/> (or the same), all in one step so that
+    /// a reader never sees a half-finished job.
+    /// </summary>
+    private void FinishRemaining(JobEntry entry, int from, string status, JsonArray result, JsonArray? followingResult = null)
     {
         lock (entry.Sync)
         {
@@ -172,7 +170,7 @@ public sealed class JobScheduler : IAsyncDisposable
                 var op = entry.Job.Ops[i];
                 if (JobStatus.IsFinal(op.Status)) continue;
                 op.Status = status;
-                op.Result = result.DeepClone();
+                op.Result = (i == from ? result : followingResult ?? result).DeepClone();
                 op.EndTimestamp = now;
             }
             entry.Job.EndTimestamp = now;

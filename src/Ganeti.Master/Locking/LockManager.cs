@@ -3,24 +3,30 @@ namespace Ganeti.Master.Locking;
 /// <summary>
 /// Shared/exclusive locks at Ganeti's levels. A job acquires its locks level by level in
 /// <see cref="LockLevel"/> order, and all the locks of one level at once, so two jobs can never
-/// wait for each other in a cycle. Each level also has a set-lock: taking "all" at a level holds
-/// it in the requested mode; taking single names holds it shared, so "all" excludes them.
+/// wait for each other in a cycle. Taking "all" of a level (Ganeti's ALL_SET) covers every name
+/// at that level, present or future: exclusive-all excludes everything else at the level,
+/// shared-all excludes exclusive holders of any name.
 /// </summary>
 public sealed class LockManager
 {
-    private sealed class LockState
+    private sealed class NameLock
     {
-        public int SharedCount;
         public object? ExclusiveOwner;
         public readonly HashSet<object> SharedOwners = [];
+        public bool Free => ExclusiveOwner is null && SharedOwners.Count == 0;
+    }
+
+    private sealed class LevelLock
+    {
+        public object? AllExclusive;
+        public readonly HashSet<object> AllShared = [];
+        public readonly Dictionary<string, NameLock> Names = new(StringComparer.Ordinal);
     }
 
     private readonly object sync = new();
-    private readonly Dictionary<(LockLevel, string), LockState> locks = [];
-    private readonly Dictionary<object, List<(LockLevel Level, string Name, bool Shared)>> held = [];
+    private readonly Dictionary<LockLevel, LevelLock> levels = [];
+    private readonly Dictionary<object, SortedSet<LockLevel>> heldLevels = [];
     private TaskCompletionSource released = NewSignal();
-
-    private const string SetLock = "[lockset]";
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -30,21 +36,13 @@ public sealed class LockManager
     /// </summary>
     public async Task AcquireAsync(object owner, LockRequest request, CancellationToken cancellationToken)
     {
-        var wanted = Expand(request);
         while (true)
         {
             Task wait;
             lock (sync)
             {
-                if (held.TryGetValue(owner, out var mine) && mine.Any(h => h.Level >= request.Level))
-                    throw new InvalidOperationException(
-                        $"Lock order violation: already holding locks at level {mine.Max(h => h.Level).Name()}, asked for {request.Level.Name()}");
-                if (wanted.All(w => Grantable(owner, w.Name, request.Level, w.Shared)))
-                {
-                    foreach (var w in wanted)
-                        Grant(owner, request.Level, w.Name, w.Shared);
-                    return;
-                }
+                CheckOrder(owner, request.Level);
+                if (TryGrant(owner, request)) return;
                 wait = released.Task;
             }
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -54,57 +52,62 @@ public sealed class LockManager
     /// <summary>Non-blocking variant: returns false without waiting when any lock is taken.</summary>
     public bool TryAcquire(object owner, LockRequest request)
     {
-        var wanted = Expand(request);
         lock (sync)
         {
-            if (!wanted.All(w => Grantable(owner, w.Name, request.Level, w.Shared)))
-                return false;
-            foreach (var w in wanted)
-                Grant(owner, request.Level, w.Name, w.Shared);
-            return true;
+            CheckOrder(owner, request.Level);
+            return TryGrant(owner, request);
         }
     }
 
-    private static List<(string Name, bool Shared)> Expand(LockRequest request)
+    private void CheckOrder(object owner, LockLevel level)
     {
-        var list = new List<(string, bool)>();
+        if (heldLevels.TryGetValue(owner, out var mine) && mine.Count > 0 && mine.Max >= level)
+            throw new InvalidOperationException(
+                $"Lock order violation: already holding locks at level {mine.Max.Name()}, asked for {level.Name()}");
+    }
+
+    private LevelLock Level(LockLevel level) =>
+        levels.TryGetValue(level, out var l) ? l : levels[level] = new LevelLock();
+
+    private bool TryGrant(object owner, LockRequest request)
+    {
+        var l = Level(request.Level);
+        bool Others(IEnumerable<object> holders) => holders.Any(h => !ReferenceEquals(h, owner));
+        if (l.AllExclusive is not null && !ReferenceEquals(l.AllExclusive, owner)) return false;
         if (request.All)
-            list.Add((SetLock, request.Shared));
-        else
         {
-            list.Add((SetLock, true));
-            foreach (var n in request.Names!)
-                list.Add((n, request.Shared));
-        }
-        return list;
-    }
-
-    private bool Grantable(object owner, string name, LockLevel level, bool shared)
-    {
-        if (!locks.TryGetValue((level, name), out var s)) return true;
-        if (s.ExclusiveOwner is not null) return ReferenceEquals(s.ExclusiveOwner, owner);
-        if (shared) return true;
-        return s.SharedCount == 0 || (s.SharedCount == 1 && s.SharedOwners.Contains(owner));
-    }
-
-    private void Grant(object owner, LockLevel level, string name, bool shared)
-    {
-        if (!locks.TryGetValue((level, name), out var s))
-            locks[(level, name)] = s = new LockState();
-        if (shared)
-        {
-            if (s.SharedOwners.Add(owner)) s.SharedCount++;
-            else return;
+            if (request.Shared)
+            {
+                if (l.Names.Values.Any(n => n.ExclusiveOwner is not null && !ReferenceEquals(n.ExclusiveOwner, owner))) return false;
+                l.AllShared.Add(owner);
+            }
+            else
+            {
+                if (Others(l.AllShared)) return false;
+                if (l.Names.Values.Any(n => (n.ExclusiveOwner is not null && !ReferenceEquals(n.ExclusiveOwner, owner)) || Others(n.SharedOwners)))
+                    return false;
+                l.AllExclusive = owner;
+            }
         }
         else
         {
-            if (ReferenceEquals(s.ExclusiveOwner, owner)) return;
-            if (s.SharedOwners.Remove(owner)) s.SharedCount--;
-            s.ExclusiveOwner = owner;
+            if (!request.Shared && Others(l.AllShared)) return false;
+            foreach (var name in request.Names!)
+            {
+                if (!l.Names.TryGetValue(name, out var n)) continue;
+                if (n.ExclusiveOwner is not null && !ReferenceEquals(n.ExclusiveOwner, owner)) return false;
+                if (!request.Shared && Others(n.SharedOwners)) return false;
+            }
+            foreach (var name in request.Names!)
+            {
+                if (!l.Names.TryGetValue(name, out var n)) l.Names[name] = n = new NameLock();
+                if (request.Shared) { if (n.ExclusiveOwner is null) n.SharedOwners.Add(owner); }
+                else { n.SharedOwners.Remove(owner); n.ExclusiveOwner = owner; }
+            }
         }
-        if (!held.TryGetValue(owner, out var mine))
-            held[owner] = mine = [];
-        mine.Add((level, name, shared));
+        if (!heldLevels.TryGetValue(owner, out var set)) heldLevels[owner] = set = [];
+        set.Add(request.Level);
+        return true;
     }
 
     /// <summary>Releases every lock the owner holds at the given level (or all levels).</summary>
@@ -113,42 +116,49 @@ public sealed class LockManager
         TaskCompletionSource signal;
         lock (sync)
         {
-            if (!held.TryGetValue(owner, out var mine)) return;
-            foreach (var h in mine.Where(h => level is null || h.Level == level).ToList())
+            if (!heldLevels.TryGetValue(owner, out var mine)) return;
+            foreach (var lv in mine.Where(x => level is null || x == level).ToList())
             {
-                var key = (h.Level, h.Name);
-                if (locks.TryGetValue(key, out var s))
+                var l = levels[lv];
+                if (ReferenceEquals(l.AllExclusive, owner)) l.AllExclusive = null;
+                l.AllShared.Remove(owner);
+                foreach (var (name, n) in l.Names.ToList())
                 {
-                    if (ReferenceEquals(s.ExclusiveOwner, owner)) s.ExclusiveOwner = null;
-                    if (s.SharedOwners.Remove(owner)) s.SharedCount--;
-                    if (s.ExclusiveOwner is null && s.SharedCount == 0) locks.Remove(key);
+                    if (ReferenceEquals(n.ExclusiveOwner, owner)) n.ExclusiveOwner = null;
+                    n.SharedOwners.Remove(owner);
+                    if (n.Free) l.Names.Remove(name);
                 }
-                mine.Remove(h);
+                mine.Remove(lv);
             }
-            if (mine.Count == 0) held.Remove(owner);
+            if (mine.Count == 0) heldLevels.Remove(owner);
             signal = released;
             released = NewSignal();
         }
         signal.TrySetResult();
     }
 
-    /// <summary>Lock names held by an owner, for the lock query and job info.</summary>
+    /// <summary>Lock names held by an owner ("level/name", "level/[all]").</summary>
     public IReadOnlyList<string> HeldBy(object owner)
     {
         lock (sync)
-            return held.TryGetValue(owner, out var mine)
-                ? mine.Select(h => $"{h.Level.Name()}/{h.Name}").ToList()
-                : [];
+            return Snapshot().Where(s => s.Owners.Any(o => ReferenceEquals(o, owner))).Select(s => s.Name).ToList();
     }
 
-    /// <summary>All held locks: (level/name, mode, owners), for /2/query/lock.</summary>
+    /// <summary>All held locks: (level/name, mode, owners), for the lock query.</summary>
     public IReadOnlyList<(string Name, string Mode, IReadOnlyList<object> Owners)> Snapshot()
     {
         lock (sync)
-            return locks.Where(kv => kv.Key.Item2 != SetLock)
-                .Select(kv => ($"{kv.Key.Item1.Name()}/{kv.Key.Item2}",
-                    kv.Value.ExclusiveOwner is not null ? "exclusive" : "shared",
-                    (IReadOnlyList<object>)(kv.Value.ExclusiveOwner is { } ex ? [ex] : kv.Value.SharedOwners.ToList())))
-                .OrderBy(x => x.Item1, StringComparer.Ordinal).ToList();
+        {
+            var result = new List<(string, string, IReadOnlyList<object>)>();
+            foreach (var (lv, l) in levels)
+            {
+                if (l.AllExclusive is not null) result.Add(($"{lv.Name()}/[all]", "exclusive", [l.AllExclusive]));
+                if (l.AllShared.Count > 0) result.Add(($"{lv.Name()}/[all]", "shared", l.AllShared.ToList()));
+                foreach (var (name, n) in l.Names)
+                    result.Add(($"{lv.Name()}/{name}", n.ExclusiveOwner is null ? "shared" : "exclusive",
+                        n.ExclusiveOwner is { } ex ? [ex] : n.SharedOwners.ToList()));
+            }
+            return result.OrderBy(x => x.Item1, StringComparer.Ordinal).ToList();
+        }
     }
 }

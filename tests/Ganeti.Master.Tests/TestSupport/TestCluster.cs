@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Ganeti.Core.Jobs;
+using Ganeti.Core.Paths;
+using Ganeti.Master.Config;
+using Ganeti.NodeHelpers;
+using Ganeti.NodeHelpers.Hypervisors.Fake;
+using Ganeti.NodeHelpers.Rpc;
+using Ganeti.Remoting.NodeRpc;
+
+namespace Ganeti.Master.Tests.TestSupport;
+
+/// <summary>
+/// A real single-node cluster in a temporary directory: bootstrap, master daemon, and the
+/// node's own dispatcher (fake hypervisor, file storage, OS runner) called in-process.
+/// </summary>
+public sealed class TestCluster : IAsyncDisposable
+{
+    private readonly TempDir dir = new();
+
+    public TestCluster(int maxRunningJobs = 20, IReadOnlyList<string>? osSearchPath = null)
+    {
+        Paths = new GanetiPaths(dir.Path);
+        OsDir = System.IO.Path.Combine(dir.Path, "os");
+        Directory.CreateDirectory(OsDir);
+        ClusterBootstrap.Init(new InitOptions
+        {
+            Root = dir.Path,
+            ClusterName = "test.cluster",
+            EnabledHypervisors = ["fake"],
+            EnabledDiskTemplates = ["file", "diskless"],
+            NodeName = "node1.test",
+            PrimaryIp = "127.0.0.1",
+            MaxRunningJobs = maxRunningJobs,
+            OsSearchPath = osSearchPath ?? [OsDir, .. GanetiPaths.DefaultOsSearchPath],
+        });
+        Daemon = Start();
+    }
+
+    public GanetiPaths Paths { get; }
+    public string OsDir { get; }
+    public MasterDaemon Daemon { get; private set; }
+    public IMasterService Service => Daemon.Service;
+
+    private MasterDaemon Start()
+    {
+        var cfg = ConfigStore.Load(Paths).Current;
+        var node = cfg.MasterNode;
+        var ctx = new NodeContext(node.Name, Paths, [new FakeHypervisor(Paths)])
+        {
+            OsSearchPath = cfg.Cluster.OsSearchPath,
+            AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
+        };
+        var dispatcher = NodeServices.CreateDispatcher(ctx);
+        return MasterDaemon.Start(Paths, n => new InProcessTransport(n.Name, dispatcher.DispatchAsync),
+            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null));
+    }
+
+    /// <summary>Stops the master (as a clean stop would) and starts a new one on the same state.</summary>
+    public async Task RestartAsync()
+    {
+        await Daemon.DisposeAsync();
+        Daemon = Start();
+    }
+
+    /// <summary>Writes a minimal API-20 OS definition whose create script runs <paramref name="createBody"/>.</summary>
+    public string AddOs(string name, string createBody = "exit 0", string[]? variants = null)
+    {
+        var d = System.IO.Path.Combine(OsDir, name);
+        Directory.CreateDirectory(d);
+        File.WriteAllText(System.IO.Path.Combine(d, "ganeti_api_version"), "20\n");
+        File.WriteAllText(System.IO.Path.Combine(d, "parameters.list"), "");
+        if (variants is not null) File.WriteAllLines(System.IO.Path.Combine(d, "variants.list"), variants);
+        foreach (var script in new[] { "create", "import", "export", "rename", "verify" })
+        {
+            var p = System.IO.Path.Combine(d, script);
+            File.WriteAllText(p, "#!/bin/sh\n" + (script == "create" ? createBody : "exit 0") + "\n");
+            File.SetUnixFileMode(p, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return d;
+    }
+
+    public Task<long> SubmitAsync(params JsonObject[] ops) => Service.SubmitJobAsync(ops, CancellationToken.None);
+
+    /// <summary>Waits until the job is final (bounded) and returns it.</summary>
+    public async Task<Job> WaitAsync(long id, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var job = Service.GetJob(id) ?? throw new InvalidOperationException($"job {id} vanished");
+            if (JobStatus.IsFinal(job.CalcStatus())) return job;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {id} still {job.CalcStatus()} after {seconds}s");
+            await Service.WaitForJobChangeAsync(id, ["status"], null, null, TimeSpan.FromMilliseconds(200), CancellationToken.None)
+                .ContinueWith(_ => Task.Delay(10));
+        }
+    }
+
+    public async Task<Job> RunAsync(params JsonObject[] ops) => await WaitAsync(await SubmitAsync(ops));
+
+    public static JsonObject Op(string opId, object? fields = null)
+    {
+        var o = fields is null ? new JsonObject() : System.Text.Json.JsonSerializer.SerializeToNode(fields)!.AsObject();
+        o["OP_ID"] = opId;
+        return o;
+    }
+
+    public static JsonObject Create(string name, string template = "diskless", int? diskSize = null, string? os = null,
+        bool start = true, object? extra = null)
+    {
+        var o = new JsonObject
+        {
+            ["OP_ID"] = "OP_INSTANCE_CREATE",
+            ["instance_name"] = name,
+            ["mode"] = "create",
+            ["disk_template"] = template,
+            ["disks"] = diskSize is null ? new JsonArray() : new JsonArray(new JsonObject { ["size"] = diskSize }),
+            ["nics"] = new JsonArray(new JsonObject()),
+            ["name_check"] = false,
+            ["ip_check"] = false,
+            ["start"] = start,
+            ["pnode"] = "node1.test",
+        };
+        if (os is null) o["no_install"] = true;
+        else o["os_type"] = os;
+        if (extra is not null)
+            foreach (var (k, v) in System.Text.Json.JsonSerializer.SerializeToNode(extra)!.AsObject())
+                o[k] = v?.DeepClone();
+        return o;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Daemon.DisposeAsync();
+        dir.Dispose();
+    }
+}

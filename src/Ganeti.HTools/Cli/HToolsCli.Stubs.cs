@@ -1,0 +1,10 @@
+namespace Ganeti.HTools.Cli;
+
+public static partial class HToolsCli
+{
+    private static int RunHail(CliOptions o, TextWriter output, TextWriter err) => Fail(err, "not yet");
+    private static int RunHspace(CliOptions o, TextWriter output, TextWriter err) => Fail(err, "not yet");
+    private static int RunHroller(CliOptions o, TextWriter output, TextWriter err) => Fail(err, "not yet");
+    private static int RunHinfo(CliOptions o, TextWriter output, TextWriter err) => Fail(err, "not yet");
+    private static int RunHcheck(CliOptions o, TextWriter output, TextWriter err) => Fail(err, "not yet");
+}

@@ -18,6 +18,13 @@ public static class BenchMain
             File.WriteAllText(args[1], ClusterGenerator.Generate(new ClusterShape { Nodes = n, Instances = i, Seed = seed }));
             return 0;
         }
+        if (args.Length >= 3 && args[0] == "ialloc")
+        {
+            var cd = Ganeti.HTools.Text.TextLoader.Parse(File.ReadAllText(args[1]));
+            var req = System.Text.Json.Nodes.JsonNode.Parse(args[2])!.AsObject();
+            Console.WriteLine(Ganeti.HTools.Allocation.IAllocatorInput.Build(cd, req));
+            return 0;
+        }
         return SideBySide.Run(args);
     }
 }

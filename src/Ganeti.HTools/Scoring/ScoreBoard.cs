@@ -136,14 +136,14 @@ public sealed class ScoreBoard
         return score;
     }
 
-    /// <summary>Change of the location-exclusion metric when an instance's primary moves from one node to another.</summary>
+    /// <summary>Change of the location-exclusion metric when an instance's primary moves from one node to another (from -1: a new instance).</summary>
     public double MapDelta(Instance inst, int fromNode, int toNode)
     {
         if (!_useMap || inst.ExclTags.Length == 0 || inst.Forthcoming || fromNode == toNode) return 0;
         var local = new Dictionary<(string, string), int>();
         int Count((string, string) k) => (_mapTotals.TryGetValue(k, out var a) ? a : 0) + (local.TryGetValue(k, out var b) ? b : 0);
         double delta = 0;
-        if (!_nodes[fromNode].Offline && _inSet[fromNode])
+        if (fromNode >= 0 && !_nodes[fromNode].Offline && _inSet[fromNode])
             foreach (var loc in _nodes[fromNode].LocationTags)
                 foreach (var ex in inst.ExclTags)
                 {

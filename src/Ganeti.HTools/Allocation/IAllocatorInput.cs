@@ -64,8 +64,10 @@ public sealed record IAllocatorInput(ClusterData Cluster, JsonObject Request)
         return new IAllocatorInput(cd, req);
     }
 
-    internal static Instance ParseBaseInstance(string name, JsonObject a)
+    public static Instance ParseBaseInstance(string name, JsonObject a)
     {
+        // Normalise objects built in memory (typed values) to parsed JSON numbers.
+        a = JsonNode.Parse(a.ToJsonString())!.AsObject();
         var disks = a["disks"]?.AsArray().Select(d => new Disk((int)(double)d!["size"]!, (int?)(double?)d["spindles"])).ToList() ?? new();
         var dt = DiskTemplates.FromRaw((string?)a["disk_template"] ?? "drbd");
         var state = (string?)a["admin_state"] ?? "up";

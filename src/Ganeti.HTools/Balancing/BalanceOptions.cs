@@ -14,6 +14,11 @@ public sealed record BalanceOptions
     public int MaxLength { get; init; } = -1;
     /// <summary>Stop once the score is this close to the optimum (-e).</summary>
     public double MinScore { get; init; } = 1e-9;
+    /// <summary>
+    /// Refuse any move that leaves a node N+1-failing that was not before. Ganeti's own
+    /// checks let a node slip when its free memory exactly equals its reservation.
+    /// </summary>
+    public bool StrictN1 { get; init; } = true;
     /// <summary>Evaluate candidate moves on several threads.</summary>
     public bool Parallel { get; init; } = true;
 }

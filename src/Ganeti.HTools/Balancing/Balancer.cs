@@ -183,6 +183,12 @@ public sealed class Balancer
     private void Try(Instance inst, Move mv, int ordinal, int op, int os, ref Best best, ref Touched t, bool force)
     {
         if (!_sim.Simulate(inst, mv, force, ref t)) return;
+        if (_opt.StrictN1)
+            for (int k = 0; k < t.Count; k++)
+            {
+                var n = _nodes[t.IndexAt(k)];
+                if (!n.Offline && !n.State.FailN1 && t.StateAt(k).FailN1) return;
+            }
         double mapDelta = mv.Kind == MoveKind.ReplaceSecondary ? 0 : _board.MapDelta(inst, op, t.NewPrimary);
         double score = _board.Evaluate(t, mapDelta);
         if (score < best.Score) best = new Best(score, ordinal, mv);

@@ -120,16 +120,18 @@ public sealed class Allocator
         var groups = (allowedGroups ?? _cd.Nodes.Select(n => n.Group).Distinct()).OrderBy(g => g).ToList();
         var results = new List<AllocResult>();
         var msgs = new List<string>();
+        var allFails = new Dictionary<FailMode, int>();
         foreach (var g in groups)
         {
             if (_cd.Groups[g].AllocPolicy == AllocPolicy.Unallocable) continue;
             var r = AllocateInGroup(inst, reqNodes, g);
             msgs.Add($"Group {_cd.Groups[g].Name} (score: {r.Score:0.########}): {r.Info}");
             if (r.Success) results.Add(r);
+            foreach (var (k, v) in r.Failures) allFails[k] = (allFails.TryGetValue(k, out var c) ? c : 0) + v;
         }
         var best = results.OrderBy(r => _cd.Groups[r.Group].AllocPolicy).ThenBy(r => r.Score).FirstOrDefault();
         if (best is null)
-            return new AllocResult(false, -1, -1, double.PositiveInfinity, -1, string.Join(", ", msgs), new Dictionary<FailMode, int>());
+            return new AllocResult(false, -1, -1, double.PositiveInfinity, -1, string.Join(", ", msgs), allFails);
         return best with { Info = $"Selected group: {_cd.Groups[best.Group].Name}, " + string.Join(", ", msgs) };
     }
 

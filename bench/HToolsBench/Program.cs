@@ -1,0 +1,3 @@
+using Ganeti.HTools.Bench;
+
+return BenchMain.Run(args);

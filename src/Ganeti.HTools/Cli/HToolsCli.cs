@@ -1,0 +1,77 @@
+using System.Globalization;
+using Ganeti.HTools.Model;
+using Ganeti.HTools.Text;
+
+namespace Ganeti.HTools.Cli;
+
+/// <summary>
+/// Command-line front end for the htools personalities (hbal, hail, hspace, hroller,
+/// hinfo, hcheck): same main options and the same summary lines as Ganeti's tools.
+/// </summary>
+public static partial class HToolsCli
+{
+    public static readonly string[] Tools = { "hbal", "hail", "hspace", "hroller", "hinfo", "hcheck" };
+
+    public static int Run(string tool, string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var o = CliOptions.Parse(args);
+            return tool switch
+            {
+                "hbal" => RunHbal(o, output, error),
+                "hail" => RunHail(o, output, error),
+                "hspace" => RunHspace(o, output, error),
+                "hroller" => RunHroller(o, output, error),
+                "hinfo" => RunHinfo(o, output, error),
+                "hcheck" => RunHcheck(o, output, error),
+                _ => Fail(error, $"Unknown tool '{tool}'; expected one of {string.Join(", ", Tools)}"),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
+        {
+            return Fail(error, "Error: " + e.Message);
+        }
+    }
+
+    private static int Fail(TextWriter err, string msg)
+    {
+        err.WriteLine(msg);
+        return 1;
+    }
+
+    internal static string F(string fmt, params object[] a) => string.Format(CultureInfo.InvariantCulture, fmt, a);
+
+    internal static LoadOptions LoadOptionsOf(CliOptions o) => new()
+    {
+        ExclusionTags = o.ExclusionTags, SelectedInstances = o.SelectInstances, ExcludedInstances = o.ExcludeInstances,
+        OfflineNodes = o.OfflineNodes, IgnoreDynu = o.IgnoreDynu, MinDiskRatio = o.MinDisk, MaxCpuRatio = o.MaxCpu,
+    };
+
+    /// <summary>Loads the cluster from -t (text) or -I (IAllocator input) as the tools do.</summary>
+    internal static ClusterData LoadCluster(CliOptions o, TextWriter err)
+    {
+        ClusterData cd;
+        if (o.TextFile is not null && o.IAllocSrc is not null)
+            throw new ArgumentException("Only one of the rapi, luxi, and data files options should be given.");
+        if (o.TextFile is not null) cd = TextLoader.Parse(File.ReadAllText(o.TextFile));
+        else if (o.IAllocSrc is not null) cd = Allocation.IAllocatorInput.Parse(File.ReadAllText(o.IAllocSrc)).Cluster;
+        else throw new ArgumentException("No backend selected! Exiting.");
+        ClusterLoader.Finish(cd, LoadOptionsOf(o));
+        if (o.Verbose > 0)
+        {
+            var w = ClusterLoader.MissingResourceWarnings(cd);
+            if (w.Count > 0)
+            {
+                err.WriteLine("Warning: cluster has inconsistent data:");
+                foreach (var m in w) err.WriteLine("  - " + m);
+                err.WriteLine();
+            }
+        }
+        return cd;
+    }
+
+    /// <summary>Groups that have nodes, in group order (Ganeti's splitCluster).</summary>
+    internal static List<int> GroupsWithNodes(ClusterData cd)
+        => cd.Nodes.Select(n => n.Group).Distinct().OrderBy(g => g).ToList();
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using Ganeti.HTools.Allocation;
+using Ganeti.HTools.Model;
+using Ganeti.HTools.Tests.Generation;
+using Ganeti.HTools.Text;
+
+namespace Ganeti.HTools.Tests.Comparison;
+
+/// <summary>Sends the same IAllocator requests to Ganeti's hail and to ours.</summary>
+public sealed class HailComparisonTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("htools-hail").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private const string HailPath = "/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail";
+
+    private static string RequireHail()
+    {
+        if (!File.Exists(HailPath))
+            Assert.Fail($"Ganeti's hail was not found at {HailPath}; these comparison tests need apt-get install ganeti-htools-3.0");
+        return HailPath;
+    }
+
+    private static JsonObject AllocRequest(string name, int mem, int disk, int vcpus, string template) => new()
+    {
+        ["type"] = "allocate", ["name"] = name, ["required_nodes"] = template == "drbd" ? 2 : 1,
+        ["disk_space_total"] = disk, ["disks"] = new JsonArray(new JsonObject { ["size"] = disk, ["mode"] = "rw" }),
+        ["nics"] = new JsonArray(), ["vcpus"] = vcpus, ["memory"] = mem, ["spindle_use"] = 1,
+        ["disk_template"] = template, ["os"] = "noop", ["tags"] = new JsonArray(), ["hypervisor"] = "kvm",
+    };
+
+    private JsonObject RunHail(string input)
+    {
+        var file = Path.Combine(_dir, Guid.NewGuid() + ".json");
+        File.WriteAllText(file, input);
+        var psi = new System.Diagnostics.ProcessStartInfo(RequireHail()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(file);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var o = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return JsonNode.Parse(o)!.AsObject();
+    }
+
+    public static TheoryData<int, int, int, int, string> Cases() => new()
+    {
+        { 8, 16, 5, 4096, "drbd" },
+        { 8, 16, 5, 1024, "plain" },
+        { 6, 10, 6, 8192, "drbd" },
+        { 10, 20, 7, 2048, "drbd" },
+        { 10, 30, 8, 30000, "drbd" },
+        { 5, 6, 9, 512, "plain" },
+        { 12, 24, 10, 4096, "drbd" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void WeSucceedWhereHailDoesAndOurAllocationIsValid(int nodes, int insts, int seed, int mem, string template)
+    {
+        var shape = new ClusterShape { Nodes = nodes, Instances = insts, Seed = seed, Skew = 0.2, DownInstances = false };
+        var raw = TextLoader.Parse(ClusterGenerator.Generate(shape));
+        var input = IAllocatorInput.Build(raw, AllocRequest("new1.example.com", mem, 10240, 2, template));
+        var theirs = RunHail(input);
+        var ours = JsonNode.Parse(IAllocatorService.Process(input))!.AsObject();
+        if ((bool)theirs["success"]!)
+            Assert.True((bool)ours["success"]!, $"hail allocated but we did not: {ours["info"]}");
+        if (!(bool)ours["success"]!) return;
+        var names = ours["result"]!.AsArray().Select(x => (string)x!).ToList();
+        Assert.Equal(template == "drbd" ? 2 : 1, names.Count);
+        // Place it and check every node-level rule and the global N+1 rule again.
+        var cd = ClusterLoader.Finish(TextLoader.Parse(ClusterGenerator.Generate(shape)), new LoadOptions());
+        var inst = IAllocatorInput.ParseBaseInstance("new1.example.com", AllocRequest("new1.example.com", mem, 10240, 2, template));
+        var p = cd.FindNode(names[0])!;
+        var ps = p.State;
+        Assert.Equal(FailMode.None, ps.AddPri(p, inst, false));
+        if (names.Count == 2)
+        {
+            var s = cd.FindNode(names[1])!;
+            var ss = s.State;
+            Assert.Equal(FailMode.None, ss.AddSec(s, inst, p.Index, false));
+        }
+        new Allocator(cd).Place(inst, p.Index, names.Count == 2 ? cd.FindNode(names[1])!.Index : -1);
+        Assert.True(GlobalN1.Redundant(cd), "our allocation left the cluster without global N+1 redundancy");
+    }
+}

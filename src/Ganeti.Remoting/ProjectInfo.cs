@@ -1,0 +1,4 @@
+// Ganeti.Remoting: the wire protocols and their transports. Rapi/ holds the client of
+// Ganeti's Remote API v2 that the cmdlets (and any other .NET caller) use to reach a master:
+// request building, TLS trust, error mapping, typed results and job waiting.
+namespace Ganeti.Remoting;

@@ -12,7 +12,8 @@ public sealed class InstanceCreateSpec
     /// <summary>create, import or remote-import.</summary>
     public string Mode { get; init; } = "create";
     public string? OS { get; init; }
-    public required string DiskTemplate { get; init; }
+    /// <summary>Null lets the master choose (the cluster's first enabled template).</summary>
+    public string? DiskTemplate { get; init; }
     /// <summary>Disks as Ganeti's dicts: size (MiB), name, mode, vg, spindles, ...</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> Disks { get; init; } = [];
     /// <summary>NICs as Ganeti's dicts: mac, ip, mode, link, network, name, ...</summary>
@@ -43,10 +44,10 @@ public sealed class InstanceCreateSpec
             ["__version__"] = 1,
             ["mode"] = Mode,
             ["instance_name"] = Name,
-            ["disk_template"] = DiskTemplate,
             ["disks"] = new JsonArray(Disks.Select(d => (JsonNode?)RapiRequests.ToJson(d)).ToArray()),
             ["nics"] = new JsonArray(Nics.Select(n => (JsonNode?)RapiRequests.ToJson(n)).ToArray()),
         };
+        if (DiskTemplate is not null) b["disk_template"] = DiskTemplate;
         if (OS is not null) b["os_type"] = OS;
         var be = BeParams is null ? new JsonObject() : RapiRequests.ToJson(BeParams);
         if (MemoryMB is { } mem)

@@ -33,6 +33,27 @@ public sealed class CmdletMetadataReader : IDisposable
 
     public Assembly Assembly { get; }
 
+    /// <summary>An assembly the module references, loaded into the same inspection context.</summary>
+    public Assembly LoadReference(string name) => _context.LoadFromAssemblyName(name);
+
+    /// <summary>A type of the module or of any assembly it references.</summary>
+    public Type? FindType(string fullName)
+    {
+        if (Assembly.GetType(fullName) is { } own) return own;
+        foreach (var reference in Assembly.GetReferencedAssemblies())
+        {
+            try
+            {
+                if (_context.LoadFromAssemblyName(reference).GetType(fullName) is { } t) return t;
+            }
+            catch (FileNotFoundException)
+            {
+                // Framework facades that are not present do not hold our types.
+            }
+        }
+        return null;
+    }
+
     /// <summary>Where PowerShellStandard's reference assembly sits in the NuGet cache, for resolving attribute types.</summary>
     public static string? FindPowerShellStandard()
     {

@@ -7,7 +7,7 @@ using Ganeti.Remoting.Rapi.Tls;
 
 namespace Ganeti.PowerShell.Commands;
 
-/// <summary>Connects to a cluster's master over RAPI and makes it the default connection.</summary>
+/// <summary>Connects to a Ganeti cluster's master over RAPI (Ganeti's Remote API) and makes it the default connection.</summary>
 [Cmdlet(VerbsCommunications.Connect, "GntCluster", DefaultParameterSetName = TrustOnFirstUseSet)]
 [OutputType(typeof(GntConnection))]
 public sealed class ConnectGntClusterCommand : GntCmdlet

@@ -3,7 +3,7 @@ using Ganeti.PowerShell.Infrastructure;
 
 namespace Ganeti.PowerShell.Commands;
 
-/// <summary>Closes a connection; without -Connection, the default one.</summary>
+/// <summary>Closes a connection to a Ganeti master made by Connect-GntCluster; without -Connection, the default one.</summary>
 [Cmdlet(VerbsCommunications.Disconnect, "GntCluster")]
 [OutputType(typeof(GntConnection))]
 public sealed class DisconnectGntClusterCommand : GntCmdlet

@@ -285,7 +285,7 @@ public sealed class RapiClient : IDisposable
         if (_auth is not null)
             msg.Headers.Authorization = _auth;
         if (request.Body is not null)
-            msg.Content = new StringContent(request.Body.ToJsonString(), Encoding.UTF8, "application/json");
+            msg.Content = new StringContent(request.Body.ToJsonString(Ganeti.Core.Json.GanetiJson.Options), Encoding.UTF8, "application/json");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(request.IsLongPoll ? Options.Timeout + LongPollAllowance : Options.Timeout);

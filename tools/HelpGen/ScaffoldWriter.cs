@@ -55,7 +55,12 @@ public static class ScaffoldWriter
     {
         var named = c.Parameters.SelectMany(p => p.Sets).Select(s => s.SetName).Where(s => s != CmdletMetadataReader.AllSets).Distinct().ToList();
         if (named.Count == 0) return [CmdletMetadataReader.AllSets];
-        if (c.DefaultParameterSet is { } d && named.Remove(d)) named.Insert(0, d);
+        // A default set may have no parameter of its own (Connect-GntCluster's trust on first use).
+        if (c.DefaultParameterSet is { } d)
+        {
+            named.Remove(d);
+            named.Insert(0, d);
+        }
         return named;
     }
 

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using Ganeti.PowerShell.Infrastructure;
 using Ganeti.Remoting.Rapi;
 using Ganeti.Remoting.Rapi.Errors;
@@ -10,7 +9,7 @@ namespace Ganeti.PowerShell.Commands;
 /// <summary>Connects to a Ganeti cluster's master over RAPI (Ganeti's Remote API) and makes it the default connection.</summary>
 [Cmdlet(VerbsCommunications.Connect, "GntCluster", DefaultParameterSetName = TrustOnFirstUseSet)]
 [OutputType(typeof(GntConnection))]
-public sealed class ConnectGntClusterCommand : GntCmdlet
+public sealed class ConnectGntClusterCommand : GntCmdletBase
 {
     private const string TrustOnFirstUseSet = "TrustOnFirstUse";
     private const string ThumbprintSet = "Thumbprint";
@@ -84,7 +83,7 @@ public sealed class ConnectGntClusterCommand : GntCmdlet
             var connection = new GntConnection(client, cluster.Name, cluster.Master, version);
             var old = GntSession.Default;
             GntSession.Default = connection;
-            if (old is not null && !ReferenceEquals(old, connection) && Connection is null)
+            if (old is not null)
                 WriteVerbose($"Replacing the default connection to {old}.");
             WriteObject(connection);
         }
@@ -117,8 +116,7 @@ public sealed class ConnectGntClusterCommand : GntCmdlet
         }
         catch (RapiException ex) when (ex is not RapiAuthenticationException && ex is not RapiConnectionException && ex is not RapiCertificateException)
         {
-            // 404 for the job that does not exist: the credentials were accepted.
-            _ = ex.StatusCode == HttpStatusCode.NotFound;
+            // 404 for the job that does not exist (or 400): the credentials were accepted.
         }
     }
 }

@@ -157,3 +157,35 @@ internal static class ClientShims
 {
     public static Task<GntCluster> GetInfoAsyncShim(this RapiClient c) => c.GetClusterAsync();
 }
+
+public sealed class JobWaiterOverTlsTests
+{
+    [Fact]
+    public async Task The_long_poll_body_travels_with_GET_over_real_HTTPS()
+    {
+        await using var server = await FakeRapiServer.StartAsync();
+        var polls = 0;
+        server.Handler = r => (r.Method, r.Path) switch
+        {
+            ("GET", "/2/jobs/3/wait") when r.Body.Contains("\"fields\":[\"status\"]") =>
+                Interlocked.Increment(ref polls) == 1
+                    ? (200, """{"job_info":["running"],"log_entries":[[1,[1,0],"message","creating disks"]]}""")
+                    : (200, """{"job_info":["success"],"log_entries":[[2,[2,0],"message","done"]]}"""),
+            ("GET", "/2/jobs/3") => (200, """{"id":3,"status":"success","opstatus":["success"],"opresult":[["node1"]],"oplog":[[[1,[1,0],"message","creating disks"],[2,[2,0],"message","done"]]]}"""),
+            _ => (400, """{"code":400,"message":"unexpected","explain":""}"""),
+        };
+        using var client = new RapiClient(new RapiClientOptions { Host = "127.0.0.1", Port = server.Port, TlsMode = Ganeti.Remoting.Rapi.Tls.RapiTlsMode.SkipCheck });
+        var lines = new List<string>();
+        var job = await new Ganeti.Remoting.Rapi.Jobs.JobWaiter(client).WaitAsync(3, new LineCollector(lines));
+        Assert.Equal("success", job.Status);
+        Assert.Equal(["creating disks", "done"], lines);
+        Assert.Equal(2, polls);
+        Assert.Contains(server.Seen, r => r.Body.Contains("\"previous_job_info\":[\"running\"]") && r.Body.Contains("\"previous_log_serial\":1"));
+    }
+
+    private sealed class LineCollector(List<string> lines) : Ganeti.Remoting.Rapi.Jobs.IJobWaitObserver
+    {
+        public void OnLog(GntJobLogEntry entry) => lines.Add(entry.Message);
+        public void OnStatus(long jobId, string status) { }
+    }
+}

@@ -1,0 +1,45 @@
+@{
+    RootModule             = 'Ganeti.PowerShell.dll'
+    ModuleVersion          = '0.1.0'
+    CompatiblePSEditions   = @('Core')
+    GUID                   = '6f1c3f0e-4f6b-4bb3-9a55-2f4f0f7b9a41'
+    Author                 = 'GanetiCluster developers'
+    CompanyName            = 'GanetiCluster'
+    Copyright              = '(c) GanetiCluster developers. GPL-2.0-or-later.'
+    Description            = 'Manage Ganeti clusters (GanetiCluster): instances, nodes, jobs and tags over the Ganeti Remote API, with typed objects, pipelines, -WhatIf dry runs and job progress.'
+    # The cmdlet assembly targets net8.0; PowerShell 7.4 is the release that runs on it.
+    PowerShellVersion      = '7.4'
+    FormatsToProcess       = @('GanetiCluster.Format.ps1xml')
+    CmdletsToExport        = @(
+        'Add-GntTag'
+        'Connect-GntCluster'
+        'Disconnect-GntCluster'
+        'Get-GntCluster'
+        'Get-GntInstance'
+        'Get-GntJob'
+        'Get-GntNode'
+        'Get-GntOS'
+        'Get-GntTag'
+        'New-GntInstance'
+        'Receive-GntJob'
+        'Remove-GntInstance'
+        'Remove-GntTag'
+        'Rename-GntInstance'
+        'Restart-GntInstance'
+        'Start-GntInstance'
+        'Stop-GntInstance'
+        'Stop-GntJob'
+        'Wait-GntJob'
+        'Watch-GntJob'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('Ganeti', 'GanetiCluster', 'Virtualization', 'Cluster', 'KVM', 'VM', 'RAPI', 'Linux', 'PSEdition_Core')
+            LicenseUri   = 'https://www.gnu.org/licenses/old-licenses/gpl-2.0.html'
+            ReleaseNotes = 'First release: connection, cluster, nodes, OS, instances (create, start, stop, reboot, remove, rename), jobs and tags.'
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using System.Management.Automation;
+using Ganeti.Remoting.Rapi.Jobs;
+using Ganeti.Remoting.Rapi.Model;
+
+namespace Ganeti.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base of cmdlets that submit jobs. Each pipeline item is submitted in ProcessRecord; by
+/// default all jobs are then waited for together in EndProcessing (so a pipeline of fifty
+/// instances runs fifty jobs at once); -NoWait writes the GntJob instead. -WhatIf submits the
+/// same request with Ganeti's dry-run, so the master checks it for real and changes nothing.
+/// </summary>
+public abstract class GntJobCmdlet : GntCmdlet
+{
+    private readonly List<Submitted> _submitted = [];
+    private readonly List<long> _waiting = [];
+
+    /// <summary>Return the job at once instead of waiting for it.</summary>
+    [Parameter]
+    public SwitchParameter NoWait { get; set; }
+
+    /// <summary>Free-form reason recorded with the job (Ganeti's reason trail).</summary>
+    [Parameter]
+    public string? Reason { get; set; }
+
+    protected sealed record Submitted(long JobId, string Target, object? State);
+
+    /// <summary>Submits one job, honouring -WhatIf (dry run) and -Confirm.</summary>
+    protected void Submit(string target, string action, Func<bool, CancellationToken, Task<long>> submit, object? state = null)
+    {
+        var description = $"Performing the operation \"{action}\" on target \"{target}\".";
+        if (!ShouldProcess(description, $"Are you sure you want to perform this action?\n{description}", "Confirm", out var reason))
+        {
+            if (reason == ShouldProcessReason.WhatIf)
+                DryRun(target, action, submit);
+            return;
+        }
+        long jobId;
+        try
+        {
+            jobId = Run(ct => submit(false, ct));
+        }
+        catch (PipelineStoppedException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            WriteFailure(ex, target);
+            return;
+        }
+        WriteVerbose($"Submitted job {jobId}: {action} {target}");
+        if (NoWait)
+        {
+            WriteObject(FetchJob(jobId));
+            return;
+        }
+        _submitted.Add(new Submitted(jobId, target, state));
+    }
+
+    private void DryRun(string target, string action, Func<bool, CancellationToken, Task<long>> submit)
+    {
+        try
+        {
+            var job = Run(async ct =>
+            {
+                var id = await submit(true, ct).ConfigureAwait(false);
+                return await new JobWaiter(Client).WaitAsync(id, null, ct).ConfigureAwait(false);
+            });
+            if (job.Failure is not null)
+                WriteFailure(new GntJobFailedException(job), target, $"Dry run of \"{action}\" on \"{target}\" would fail");
+            else
+                WriteVerbose($"Dry run of \"{action}\" on \"{target}\" passed the master's checks (job {job.Id}).");
+        }
+        catch (PipelineStoppedException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            WriteFailure(ex, target, $"Dry run of \"{action}\" on \"{target}\" would fail");
+        }
+    }
+
+    private GntJob FetchJob(long jobId)
+    {
+        try
+        {
+            return Run(ct => Client.GetJobAsync(jobId, ct));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            return new GntJob { Id = jobId, Status = "queued" };
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_submitted.Count == 0)
+            return;
+        _waiting.AddRange(_submitted.Select(s => s.JobId));
+        var descriptions = _submitted.ToDictionary(s => s.JobId, s => s.Target);
+        var results = WaitForJobs(_submitted.Select(s => s.JobId).ToList(), descriptions);
+        _waiting.Clear();
+        foreach (var (sub, result) in _submitted.Zip(results))
+        {
+            if (result.Error is not null)
+                WriteFailure(result.Error, sub.Target);
+            else if (result.Job!.Failure is not null)
+                WriteFailure(new GntJobFailedException(result.Job), sub.Target);
+            else
+                OnJobSucceeded(sub, result.Job);
+        }
+    }
+
+    protected override void OnStopping() => WarnJobsContinue(_waiting.Count > 0 ? _waiting : _submitted.Select(s => s.JobId).ToList());
+
+    /// <summary>Called on the pipeline thread for each job that succeeded, in submission order.</summary>
+    protected virtual void OnJobSucceeded(Submitted submitted, GntJob job)
+    {
+    }
+
+    /// <summary>Writes the instance as it is now (for -PassThru and New-).</summary>
+    protected void WriteCurrentInstance(string name)
+    {
+        try
+        {
+            WriteObject(Run(ct => Client.GetInstanceAsync(name, ct)));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteFailure(ex, name);
+        }
+    }
+}

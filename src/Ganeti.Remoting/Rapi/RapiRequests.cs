@@ -1,0 +1,229 @@
+using System.Collections;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Ganeti.Remoting.Rapi.Model;
+using Ganeti.Remoting.Rapi.Requests;
+
+namespace Ganeti.Remoting.Rapi;
+
+/// <summary>
+/// The requests of Ganeti's RAPI v2 (doc/rapi.rst), one builder per resource and method, with
+/// Ganeti's exact paths, query arguments (dry-run=1, reason=, bulk=1, tag=...) and bodies.
+/// </summary>
+public static class RapiRequests
+{
+    public const string Version = "2";
+
+    /// <summary>The fields watched by job long-polls; changes of these end a wait early.</summary>
+    public static readonly string[] WaitFields = ["status"];
+
+    public static RapiRequest GetVersion() => new(HttpMethod.Get, "/version");
+    public static RapiRequest GetInfo() => new(HttpMethod.Get, "/2/info");
+    public static RapiRequest GetFeatures() => new(HttpMethod.Get, "/2/features");
+    public static RapiRequest GetOperatingSystems() => new(HttpMethod.Get, "/2/os");
+
+    public static RapiRequest GetNodes(bool bulk) => new(HttpMethod.Get, "/2/nodes", bulk ? Q(("bulk", "1")) : []);
+    public static RapiRequest GetNode(string name) => new(HttpMethod.Get, $"/2/nodes/{Seg(name)}");
+
+    public static RapiRequest GetInstances(bool bulk) => new(HttpMethod.Get, "/2/instances", bulk ? Q(("bulk", "1")) : []);
+    public static RapiRequest GetInstance(string name) => new(HttpMethod.Get, $"/2/instances/{Seg(name)}");
+
+    public static RapiRequest CreateInstance(InstanceCreateSpec spec, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Post, "/2/instances", Common(dryRun, reason), spec.ToBody());
+
+    public static RapiRequest DeleteInstance(string name, bool dryRun = false, string? reason = null,
+        int? shutdownTimeout = null, bool ignoreFailures = false)
+    {
+        var body = new JsonObject();
+        if (shutdownTimeout is { } t) body["shutdown_timeout"] = t;
+        if (ignoreFailures) body["ignore_failures"] = true;
+        return new(HttpMethod.Delete, $"/2/instances/{Seg(name)}", Common(dryRun, reason), body.Count > 0 ? body : null);
+    }
+
+    public static RapiRequest StartupInstance(string name, bool dryRun = false, string? reason = null,
+        bool force = false, bool noRemember = false)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (dryRun) q.Add(new("dry-run", "1"));
+        if (force) q.Add(new("force", "1"));
+        if (noRemember) q.Add(new("no_remember", "1"));
+        AddReason(q, reason);
+        return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/startup", q);
+    }
+
+    public static RapiRequest ShutdownInstance(string name, bool dryRun = false, string? reason = null,
+        int? timeout = null, bool noRemember = false)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (dryRun) q.Add(new("dry-run", "1"));
+        if (noRemember) q.Add(new("no_remember", "1"));
+        AddReason(q, reason);
+        JsonObject? body = timeout is { } t ? new JsonObject { ["timeout"] = t } : null;
+        return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/shutdown", q, body);
+    }
+
+    public static RapiRequest RebootInstance(string name, bool dryRun = false, string? reason = null,
+        RebootType? type = null, bool? ignoreSecondaries = null, int? shutdownTimeout = null)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (dryRun) q.Add(new("dry-run", "1"));
+        if (type is { } ty) q.Add(new("type", ty.ToString().ToLowerInvariant()));
+        if (ignoreSecondaries is { } ig) q.Add(new("ignore_secondaries", ig ? "1" : "0"));
+        AddReason(q, reason);
+        JsonObject? body = shutdownTimeout is { } t ? new JsonObject { ["shutdown_timeout"] = t } : null;
+        return new(HttpMethod.Post, $"/2/instances/{Seg(name)}/reboot", q, body);
+    }
+
+    public static RapiRequest RenameInstance(string name, string newName, bool dryRun = false, string? reason = null,
+        bool? ipCheck = null, bool? nameCheck = null)
+    {
+        var body = new JsonObject { ["new_name"] = newName };
+        if (ipCheck is { } ip) body["ip_check"] = ip;
+        if (nameCheck is { } nc) body["name_check"] = nc;
+        return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/rename", Common(dryRun, reason), body);
+    }
+
+    /// <summary><c>GET /2/instances/I/info</c>: submits OP_INSTANCE_QUERY_DATA and returns its job id.</summary>
+    public static RapiRequest GetInstanceInfo(string name, bool? isStatic = null, string? reason = null)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (isStatic is { } s) q.Add(new("static", s ? "1" : "0"));
+        AddReason(q, reason);
+        return new(HttpMethod.Get, $"/2/instances/{Seg(name)}/info", q);
+    }
+
+    public static RapiRequest GetJobs(bool bulk) => new(HttpMethod.Get, "/2/jobs", bulk ? Q(("bulk", "1")) : []);
+    public static RapiRequest GetJob(long id) => new(HttpMethod.Get, $"/2/jobs/{id.ToString(CultureInfo.InvariantCulture)}");
+
+    /// <summary>Cancel: <c>DELETE /2/jobs/N</c>; the answer is Ganeti's (success, message) pair.</summary>
+    public static RapiRequest CancelJob(long id, bool dryRun = false) =>
+        new(HttpMethod.Delete, $"/2/jobs/{id.ToString(CultureInfo.InvariantCulture)}", dryRun ? Q(("dry-run", "1")) : []);
+
+    /// <summary>
+    /// The long poll: <c>GET /2/jobs/N/wait</c> with the body Ganeti's WaitForJobChange takes. The
+    /// master answers when the watched fields or the log change, or with null after its own wait.
+    /// </summary>
+    public static RapiRequest WaitForJobChange(long id, IReadOnlyList<string> fields, JsonArray? previousJobInfo, long? previousLogSerial) =>
+        new(HttpMethod.Get, $"/2/jobs/{id.ToString(CultureInfo.InvariantCulture)}/wait", [], new JsonObject
+        {
+            ["fields"] = new JsonArray(fields.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
+            ["previous_job_info"] = previousJobInfo?.DeepClone(),
+            ["previous_log_serial"] = previousLogSerial is { } s ? JsonValue.Create(s) : null,
+        })
+        { IsLongPoll = true };
+
+    /// <summary>
+    /// <c>POST /2/jobs</c>: a job of opcodes in Ganeti's JSON form, for operations RAPI has no
+    /// resource for. With dry-run every opcode also carries dry_run, so the checks run and nothing changes.
+    /// </summary>
+    public static RapiRequest SubmitJob(IEnumerable<JsonObject> opcodes, bool dryRun = false, string? reason = null)
+    {
+        var ops = new JsonArray();
+        foreach (var op in opcodes)
+        {
+            if (op["OP_ID"] is null)
+                throw new ArgumentException("every opcode needs an OP_ID", nameof(opcodes));
+            var copy = (JsonObject)op.DeepClone();
+            if (dryRun) copy["dry_run"] = true;
+            ops.Add(copy);
+        }
+        if (ops.Count == 0)
+            throw new ArgumentException("a job needs at least one opcode", nameof(opcodes));
+        return new(HttpMethod.Post, "/2/jobs", Common(dryRun, reason), ops);
+    }
+
+    public static RapiRequest Query(string resource, IEnumerable<string> fields) =>
+        new(HttpMethod.Get, $"/2/query/{Seg(resource)}", Q(("fields", string.Join(",", fields))));
+
+    /// <summary><c>PUT /2/query/RES</c> with a Query2 filter, for the resources that allow it.</summary>
+    public static RapiRequest QueryFiltered(string resource, IEnumerable<string> fields, JsonNode? qfilter)
+    {
+        var body = new JsonObject { ["fields"] = new JsonArray(fields.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()) };
+        if (qfilter is not null)
+        {
+            body["qfilter"] = qfilter.DeepClone();
+            body["filter"] = qfilter.DeepClone();
+        }
+        return new(HttpMethod.Put, $"/2/query/{Seg(resource)}", [], body);
+    }
+
+    public static RapiRequest QueryFields(string resource, IEnumerable<string>? fields = null) =>
+        new(HttpMethod.Get, $"/2/query/{Seg(resource)}/fields", fields is null ? [] : Q(("fields", string.Join(",", fields))));
+
+    public static RapiRequest GetTags(GntTagKind kind, string? name) => new(HttpMethod.Get, TagPath(kind, name));
+
+    /// <summary>Adds tags: <c>PUT .../tags?tag=a&amp;tag=b</c> (Ganeti reads the tags from the query).</summary>
+    public static RapiRequest AddTags(GntTagKind kind, string? name, IEnumerable<string> tags, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, TagPath(kind, name), TagQuery(tags, dryRun, reason));
+
+    public static RapiRequest DeleteTags(GntTagKind kind, string? name, IEnumerable<string> tags, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Delete, TagPath(kind, name), TagQuery(tags, dryRun, reason));
+
+    public static string TagPath(GntTagKind kind, string? name) => kind switch
+    {
+        GntTagKind.Cluster => "/2/tags",
+        GntTagKind.Node => $"/2/nodes/{Seg(Required(name))}/tags",
+        GntTagKind.Instance => $"/2/instances/{Seg(Required(name))}/tags",
+        GntTagKind.Group => $"/2/groups/{Seg(Required(name))}/tags",
+        GntTagKind.Network => $"/2/networks/{Seg(Required(name))}/tags",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static List<KeyValuePair<string, string>> TagQuery(IEnumerable<string> tags, bool dryRun, string? reason)
+    {
+        var q = tags.Select(t => new KeyValuePair<string, string>("tag", t)).ToList();
+        if (q.Count == 0)
+            throw new ArgumentException("at least one tag is needed", nameof(tags));
+        if (dryRun) q.Add(new("dry-run", "1"));
+        AddReason(q, reason);
+        return q;
+    }
+
+    private static string Required(string? name) =>
+        string.IsNullOrEmpty(name) ? throw new ArgumentException("a name is required for this tag kind") : name;
+
+    private static List<KeyValuePair<string, string>> Common(bool dryRun, string? reason)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (dryRun) q.Add(new("dry-run", "1"));
+        AddReason(q, reason);
+        return q;
+    }
+
+    private static void AddReason(List<KeyValuePair<string, string>> q, string? reason)
+    {
+        if (!string.IsNullOrEmpty(reason)) q.Add(new("reason", reason));
+    }
+
+    private static List<KeyValuePair<string, string>> Q(params (string Key, string Value)[] items) =>
+        items.Select(i => new KeyValuePair<string, string>(i.Key, i.Value)).ToList();
+
+    /// <summary>A name as one path segment: '/' and other reserved characters are escaped.</summary>
+    public static string Seg(string s) => Uri.EscapeDataString(s);
+
+    /// <summary>Plain .NET values (dictionaries, lists, numbers, strings, booleans) as JSON.</summary>
+    public static JsonObject ToJson(IEnumerable<KeyValuePair<string, object?>> dict)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in dict)
+            o[k] = ToJsonValue(v);
+        return o;
+    }
+
+    public static JsonNode? ToJsonValue(object? v) => v switch
+    {
+        null => null,
+        JsonNode n => n.DeepClone(),
+        string s => JsonValue.Create(s),
+        bool b => JsonValue.Create(b),
+        int i => JsonValue.Create(i),
+        long l => JsonValue.Create(l),
+        double d => JsonValue.Create(d),
+        float f => JsonValue.Create(f),
+        decimal m => JsonValue.Create(m),
+        IEnumerable<KeyValuePair<string, object?>> kv => ToJson(kv),
+        IDictionary d => ToJson(d.Keys.Cast<object>().Select(k => new KeyValuePair<string, object?>(k.ToString()!, d[k]))),
+        IEnumerable e => new JsonArray(e.Cast<object?>().Select(ToJsonValue).ToArray()),
+        _ => JsonValue.Create(Convert.ToString(v, CultureInfo.InvariantCulture)),
+    };
+}

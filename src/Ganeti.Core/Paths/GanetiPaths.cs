@@ -46,4 +46,11 @@ public sealed class GanetiPaths
     /// <summary>Ganeti's OS search path on Debian, in order.</summary>
     public static readonly IReadOnlyList<string> DefaultOsSearchPath =
         ["/srv/ganeti/os", "/usr/local/lib/ganeti/os", "/usr/lib/ganeti/os", "/usr/share/ganeti/os"];
+
+    /// <summary>
+    /// The OS search path for this tree: Ganeti's directories under the root first, then (when the
+    /// root is not "/") the system's own, where Debian's OS definition packages install.
+    /// </summary>
+    public IReadOnlyList<string> OsSearchPath =>
+        DefaultOsSearchPath.Select(p => Under(p.TrimStart('/'))).Concat(DefaultOsSearchPath).Distinct(StringComparer.Ordinal).ToList();
 }

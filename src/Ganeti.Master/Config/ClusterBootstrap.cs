@@ -116,7 +116,7 @@ public static class ClusterBootstrap
                 CandidatePoolSize = o.CandidatePoolSize,
                 MaxRunningJobs = o.MaxRunningJobs,
                 DefaultIallocator = o.DefaultIallocator,
-                OsSearchPath = [.. (o.OsSearchPath ?? GanetiPaths.DefaultOsSearchPath)],
+                OsSearchPath = [.. (o.OsSearchPath ?? paths.OsSearchPath)],
                 Ctime = now,
                 Mtime = now,
             },
@@ -136,7 +136,7 @@ public static class ClusterBootstrap
         };
 
         foreach (var dir in new[] { paths.DataDir, paths.QueueDir, paths.QueueArchiveDir, Path.GetDirectoryName(paths.RapiUsers)!,
-                     paths.RunDir, paths.LogDir, paths.OsLogDir, fileDir, sharedDir, paths.ExportDir, Path.GetDirectoryName(paths.FileStoragePathsFile)! })
+                     paths.RunDir, paths.LogDir, paths.OsLogDir, paths.Under("srv/ganeti/os"), fileDir, sharedDir, paths.ExportDir, Path.GetDirectoryName(paths.FileStoragePathsFile)! })
             Directory.CreateDirectory(dir);
         WriteCertificate(paths.ClusterCert, clusterName);
         File.Copy(paths.ClusterCert, paths.RapiCert, overwrite: true);

@@ -96,7 +96,7 @@ public sealed class FakeHypervisor(GanetiPaths paths, Func<HvNodeInfo>? nodeInfo
         {
             state = JsonSerializer.Deserialize<FakeState>(await File.ReadAllBytesAsync(file, cancellationToken));
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }

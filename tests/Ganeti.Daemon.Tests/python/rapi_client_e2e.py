@@ -1,0 +1,72 @@
+"""Drives a live GanetiCluster master with Ganeti's own Python RAPI client (Debian's
+python3-ganeti-rapi), unchanged. Usage: rapi_client_e2e.py PORT USER PASSWORD NODE OS.
+Prints one line per step; exits non-zero at the first failed expectation."""
+import sys
+import pycurl
+from ganeti.rapi import client
+
+port, user, password, node, os_name = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+pycurl.global_init(pycurl.GLOBAL_ALL)
+c = client.GanetiRapiClient("127.0.0.1", port=int(port), username=user, password=password)
+
+
+def step(name, value):
+    print("%s: %r" % (name, value))
+    sys.stdout.flush()
+    return value
+
+
+def wait(job):
+    assert c.WaitForJobCompletion(job, period=0.2, retries=300), "job %s did not succeed: %r" % (job, c.GetJobStatus(job))
+    return c.GetJobStatus(job)
+
+
+assert step("version", c.GetVersion()) == 2
+info = step("info", c.GetInfo())
+assert info["name"] == "lab.cluster" and info["master"] == node
+assert "instance-create-reqv1" in step("features", c.GetFeatures())
+assert os_name in step("os", c.GetOperatingSystems())
+assert [n["name"] for n in step("nodes", c.GetNodes(bulk=True))] == [node]
+
+job = c.CreateInstance("create", "web1", "file", [{"size": 64}], [{}], os=os_name, pnode=node,
+                       name_check=False, ip_check=False, beparams={"memory": 64})
+status = wait(step("create job", job))
+assert status["status"] == "success", status
+inst = step("instance", c.GetInstance("web1"))
+assert inst["status"] == "running" and inst["pnode"] == node and inst["disk.sizes"] == [64], inst
+assert c.GetInstances() == ["web1"]
+
+wait(c.ShutdownInstance("web1"))
+assert step("after shutdown", c.GetInstance("web1")["status"]) == "ADMIN_down"
+wait(c.StartupInstance("web1"))
+wait(c.RebootInstance("web1", reboot_type="hard"))
+assert c.GetInstance("web1")["status"] == "running"
+
+wait(c.AddInstanceTags("web1", ["env:test"]))
+assert step("tags", c.GetInstanceTags("web1")) == ["env:test"]
+wait(c.DeleteInstanceTags("web1", ["env:test"]))
+assert c.GetInstanceTags("web1") == []
+
+job = c.GetInstanceInfo("web1", static=False)
+details = wait(job)["opresult"][0]["web1"]
+assert step("info run_state", details["run_state"]) == "up"
+
+q = step("query", c.Query("instance", ["name", "status"]))
+assert q["data"] == [[[0, "web1"], [0, "running"]]], q
+fields = c.QueryFields("instance", ["name"])
+assert fields["fields"][0]["name"] == "name"
+
+wait(c.ShutdownInstance("web1"))
+wait(c.RenameInstance("web1", "web2", ip_check=False, name_check=False))
+assert c.GetInstances() == ["web2"]
+wait(c.DeleteInstance("web2"))
+assert step("instances at end", c.GetInstances()) == []
+
+jobs = step("jobs", c.GetJobs())
+assert len(jobs) >= 10
+try:
+    c.GetInstance("nosuch")
+    raise AssertionError("GetInstance of a missing instance did not fail")
+except client.GanetiApiError as e:
+    assert e.code == 404, e.code
+print("OK")

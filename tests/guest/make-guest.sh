@@ -69,18 +69,25 @@ mkdir -p "$root/bin" "$root/sbin" "$root/proc" "$root/sys" "$root/dev" "$root/tm
     "$root/etc/acpi/PWRF" "$root/lib/modules" "$root/root"
 cp "$busybox" "$root/bin/busybox"
 
-# Modules in load order: ACPI button and evdev for the power button, virtio for disks and NICs.
+# Modules, each after what it depends on (read from the module's own .modinfo): the ACPI
+# button and evdev for the power button, virtio for disks, NICs and the balloon.
 : >"$root/lib/modules/load"
-for m in drivers/acpi/button drivers/input/evdev \
-         drivers/virtio/virtio drivers/virtio/virtio_ring \
-         drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci \
-         drivers/block/virtio_blk net/core/failover drivers/net/net_failover drivers/net/virtio_net \
-         drivers/virtio/virtio_balloon; do
-    f=$moddir/kernel/$m.ko
-    if [ -f "$f" ]; then
-        cp "$f" "$root/lib/modules/"
-        echo "${m##*/}.ko" >>"$root/lib/modules/load"
-    fi
+modpath() {
+    find "$moddir/kernel" -name "$1.ko" | head -n1
+}
+addmod() {
+    local f dep
+    grep -qx "$1.ko" "$root/lib/modules/load" && return 0
+    f=$(modpath "$1")
+    [ -n "$f" ] || return 0
+    for dep in $(tr '\000' '\n' <"$f" | sed -n 's/^depends=//p' | tr ',' ' '); do
+        addmod "$dep"
+    done
+    cp "$f" "$root/lib/modules/"
+    echo "$1.ko" >>"$root/lib/modules/load"
+}
+for m in button evdev virtio_pci virtio_blk virtio_net virtio_balloon; do
+    addmod "$m"
 done
 
 cat >"$root/etc/acpi/PWRF/00000080" <<'EOF'

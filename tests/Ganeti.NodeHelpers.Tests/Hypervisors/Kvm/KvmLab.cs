@@ -47,7 +47,9 @@ public sealed class KvmLab : IAsyncDisposable
                 Run("ip", "netns", "add", ns);
                 lab.namespaces.Add(ns);
                 Run("ip", "-n", ns, "link", "set", "lo", "up");
-                Run("ip", "-n", ns, "link", "add", "br0", "type", "bridge");
+                // A fixed bridge MAC: otherwise the bridge takes its ports' lowest MAC, which
+                // changes as taps come and go and leaves the other node's ARP entry stale.
+                Run("ip", "-n", ns, "link", "add", "br0", "address", $"02:00:00:00:00:{i + 1:x2}", "type", "bridge");
                 Run("ip", "-n", ns, "link", "set", "br0", "up");
                 var address = $"10.231.{Convert.ToInt32(id[..2], 16)}.{i + 1}";
                 Run("ip", "-n", ns, "addr", "add", address + "/24", "dev", "br0");

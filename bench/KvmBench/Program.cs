@@ -74,6 +74,15 @@ foreach (var memory in new long[] { 128, 512 })
                 {
                     var state = await source.Hypervisor.GetInstanceInfoAsync(name, ct);
                     Console.WriteLine($"    guest did not answer on its serial console after the migration (state {state?.State ?? "gone"})");
+                    if (Environment.GetEnvironmentVariable("KVMBENCH_PROBE") == "1")
+                    {
+                        // Does the guest still read its console? A poweroff it executes shows as a user shutdown.
+                        await console.SendLineAsync("poweroff -f");
+                        await Task.Delay(TimeSpan.FromSeconds(20));
+                        state = await source.Hypervisor.GetInstanceInfoAsync(name, ct);
+                        Console.WriteLine($"    after sending poweroff: {state?.State ?? "gone"}; console output: {console.Output.Length} chars");
+                        return 1;
+                    }
                 }
             }
         }

@@ -60,6 +60,12 @@ public interface IHypervisor
 
     Task FinalizeMigrationSourceAsync(InstanceSpec instance, bool success, bool live, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Cancels a migration in progress on the source; the guest keeps running there. The caller
+    /// then finalizes both sides with success=false, as after a failed migration.
+    /// </summary>
+    Task AbortMigrationAsync(InstanceSpec instance, CancellationToken cancellationToken);
+
     Task BalloonMemoryAsync(InstanceSpec instance, long memoryMiB, CancellationToken cancellationToken);
 
     Task ResizeDiskAsync(InstanceSpec instance, DiskSpec disk, long newSizeMiB, CancellationToken cancellationToken);

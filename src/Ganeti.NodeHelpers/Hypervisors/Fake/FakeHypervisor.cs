@@ -178,6 +178,13 @@ public sealed class FakeHypervisor(GanetiPaths paths, Func<HvNodeInfo>? nodeInfo
         return Task.CompletedTask;
     }
 
+    public Task AbortMigrationAsync(InstanceSpec instance, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(StateFile(instance.Name)))
+            throw GanetiException.Exec($"Instance {instance.Name} is not running on the fake hypervisor");
+        return Task.CompletedTask;
+    }
+
     public async Task BalloonMemoryAsync(InstanceSpec instance, long memoryMiB, CancellationToken cancellationToken)
     {
         var info = await GetInstanceInfoAsync(instance.Name, cancellationToken)

@@ -1,8 +1,11 @@
 using Ganeti.Core.Errors;
 using Ganeti.NodeHelpers.Processes;
 using Ganeti.NodeHelpers.Storage.BlockDev;
+using Ganeti.NodeHelpers.Storage.Drbd;
 using Ganeti.NodeHelpers.Storage.Ext;
 using Ganeti.NodeHelpers.Storage.FileStorage;
+using Ganeti.NodeHelpers.Storage.Lvm;
+using Ganeti.NodeHelpers.Storage.Rbd;
 using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.NodeHelpers.Storage;
@@ -20,17 +23,24 @@ public sealed class StorageDrivers
             this.drivers.Add(d.Template, d);
     }
 
-    /// <summary>The drivers a node has by default: those whose tools run on this machine.</summary>
+    /// <summary>
+    /// Every template's driver. Those whose tools or kernel support a node lacks (LVM needs
+    /// device-mapper, drbd its module, rbd a Ceph cluster) fail with the tool's own error when used.
+    /// </summary>
     public static StorageDrivers CreateDefault(NodeContext context, ICommandRunner? runner = null)
     {
         runner ??= ProcessCommandRunner.Instance;
         var policy = new FileStoragePolicy(context);
+        var lvm = new LvmDriver(runner);
         return new StorageDrivers(
         [
             new FileDiskDriver(FileDiskDriver.FileTemplate, policy, runner),
             new FileDiskDriver(FileDiskDriver.SharedFileTemplate, policy, runner),
             new BlockDevDriver(),
             new ExtStorageDriver(() => [context.Paths.ExtStorageDir], context.Paths, runner),
+            lvm,
+            new DrbdDriver(runner, lvm),
+            new RbdDriver(runner),
         ]);
     }
 
@@ -55,7 +65,8 @@ public sealed class StorageDrivers
     /// </summary>
     public IBlockDeviceDriver ForStorageType(string storageType) => storageType switch
     {
-        "lvm-vg" or "lvm-pv" => For("plain"),
+        LvmDriver.VgStorageType or LvmDriver.PvStorageType => For(LvmDriver.TemplateName),
+        "rados" => For(RbdDriver.TemplateName),
         _ => For(storageType),
     };
 }

@@ -64,4 +64,11 @@ public sealed record DiskSpec
     public string? Uri { get; init; }
     /// <summary>External storage provider name for the ext template.</summary>
     public string? Provider { get; init; }
+    /// <summary>Component disks: for drbd, the data and the metadata logical volumes.</summary>
+    public IReadOnlyList<DiskSpec> Children { get; init; } = [];
+    /// <summary>
+    /// What depends on the node the disk is used on, computed by the master per call (Ganeti's
+    /// dynamic_params): for drbd local_node_ip, remote_node_ip, local_minor, remote_minor.
+    /// </summary>
+    public Dictionary<string, JsonElement> DynamicParams { get; init; } = [];
 }

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Text.Json;
+using Ganeti.Core.Errors;
+using Ganeti.NodeHelpers.ImportExport;
+using Ganeti.NodeHelpers.Os;
+using Ganeti.NodeHelpers.Processes;
+using Ganeti.NodeHelpers.Storage;
+using Ganeti.Remoting.NodeRpc.Messages;
+
+namespace Ganeti.NodeHelpers.Rpc;
+
+/// <summary>
+/// Instance data transfer procedures (Ganeti's import_start, export_start, impexp_status,
+/// impexp_abort, impexp_cleanup, export_list, export_info, export_remove) plus
+/// instance_export_local, which writes a complete export on this node in one call.
+/// </summary>
+public static class ImportExportRpc
+{
+    public const string ImportStart = "import_start";
+    public const string ExportStart = "export_start";
+    public const string ImpExpStatus = "impexp_status";
+    public const string ImpExpAbort = "impexp_abort";
+    public const string ImpExpCleanup = "impexp_cleanup";
+    public const string ExportList = "export_list";
+    public const string ExportInfo = "export_info";
+    public const string ExportRemove = "export_remove";
+    public const string InstanceExportLocal = "instance_export_local";
+    public const string InstanceImportLocal = "instance_import_local";
+
+    public sealed record ImportStarted(string Name, int Port);
+
+    public static void Register(NodeRpcDispatcher d, NodeContext ctx)
+    {
+        var os = new OsRunner(new OsDiscovery(ctx), ctx.Paths, ProcessCommandRunner.Instance, null, StorageDrivers.CreateDefault(ctx));
+        Register(d, new InstanceTransfer(os, ctx.Paths, ctx.NodeName), new ImpExpRegistry(), ctx);
+    }
+
+    private static DiskDataMode Mode(JsonElement? mode) => mode?.GetString() switch
+    {
+        null or "os" => DiskDataMode.OsScripts,
+        "raw" => DiskDataMode.Raw,
+        var m => throw GanetiException.WrongInput($"Unknown transfer mode '{m}' (os or raw)"),
+    };
+
+    public static void Register(NodeRpcDispatcher d, InstanceTransfer transfer, ImpExpRegistry registry, NodeContext ctx)
+    {
+        // {instance, disk_index, mode: os|raw, listen_address, secret, accept_timeout_s} → {name, port}
+        d.Register(ImportStart, (args, _) =>
+        {
+            var a = RpcArgs.Object(args, ImportStart);
+            var instance = RpcArgs.Get<InstanceSpec>(a, "instance", ImportStart);
+            var index = RpcArgs.Get<int>(a, "disk_index", ImportStart);
+            var mode = Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode"));
+            var address = IPAddress.Parse(RpcArgs.GetOptional<string>(a, "listen_address") ?? "0.0.0.0");
+            var secret = RpcArgs.Get<string>(a, "secret", ImportStart);
+            var timeout = TimeSpan.FromSeconds(RpcArgs.GetOptional<int?>(a, "accept_timeout_s") ?? 600);
+            var listener = new DiskStreamListener(address);
+            var port = listener.EndPoint.Port;
+            var name = registry.Start("import", port, async (progress, ct) =>
+            {
+                using (listener)
+                    return await transfer.ReceiveDiskAsync(instance, index, mode, listener, secret, timeout, progress, ct).ConfigureAwait(false);
+            });
+            return Task.FromResult(RpcArgs.Result(new ImportStarted(name, port)));
+        });
+
+        // {instance, disk_index, mode, host, port, secret, compression} → {name}
+        d.Register(ExportStart, (args, _) =>
+        {
+            var a = RpcArgs.Object(args, ExportStart);
+            var instance = RpcArgs.Get<InstanceSpec>(a, "instance", ExportStart);
+            var index = RpcArgs.Get<int>(a, "disk_index", ExportStart);
+            var mode = Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode"));
+            var host = RpcArgs.Get<string>(a, "host", ExportStart);
+            var port = RpcArgs.Get<int>(a, "port", ExportStart);
+            var secret = RpcArgs.Get<string>(a, "secret", ExportStart);
+            var compression = RpcArgs.GetOptional<string>(a, "compression") ?? StreamCompression.None;
+            StreamCompression.Check(compression);
+            if (!InstanceTransfer.IsExportable(instance, index))
+                throw GanetiException.Prereq($"Disk {index} of {instance.Name} is a swap area; swap is never exported", ErrorCodes.WrongInput);
+            var name = registry.Start("export", null, (progress, ct) =>
+                transfer.SendDiskAsync(instance, index, mode, host, port, secret, compression, progress, ct));
+            return Task.FromResult(RpcArgs.Result(new Dictionary<string, string> { ["name"] = name }));
+        });
+
+        d.Register(ImpExpStatus, (args, _) =>
+        {
+            var names = RpcArgs.Get<List<string>>(RpcArgs.Object(args, ImpExpStatus), "names", ImpExpStatus);
+            return Task.FromResult(RpcArgs.Result(names.Select(registry.Get).ToList()));
+        });
+        d.Register(ImpExpAbort, (args, _) =>
+        {
+            registry.Abort(RpcArgs.Get<string>(RpcArgs.Object(args, ImpExpAbort), "name", ImpExpAbort));
+            return Task.FromResult<System.Text.Json.Nodes.JsonNode?>(null);
+        });
+        d.Register(ImpExpCleanup, (args, _) =>
+        {
+            registry.Cleanup(RpcArgs.Get<string>(RpcArgs.Object(args, ImpExpCleanup), "name", ImpExpCleanup));
+            return Task.FromResult<System.Text.Json.Nodes.JsonNode?>(null);
+        });
+
+        d.Register(ExportList, (_, _) =>
+        {
+            var dir = ctx.Paths.ExportDir;
+            List<string> names = Directory.Exists(dir)
+                ? [.. Directory.EnumerateDirectories(dir).Where(p => File.Exists(Path.Combine(p, ExportConfig.FileName)))
+                    .Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)]
+                : [];
+            return Task.FromResult(RpcArgs.Result(names));
+        });
+        d.Register(ExportInfo, (args, _) =>
+        {
+            var name = RpcArgs.Get<string>(RpcArgs.Object(args, ExportInfo), "name", ExportInfo);
+            return Task.FromResult(RpcArgs.Result(ExportConfig.ToJson(InstanceTransfer.ReadConfig(transfer.ExportPath(name)))));
+        });
+        d.Register(ExportRemove, (args, _) =>
+        {
+            var path = transfer.ExportPath(RpcArgs.Get<string>(RpcArgs.Object(args, ExportRemove), "name", ExportRemove));
+            if (Directory.Exists(path))
+                Directory.Delete(path, recursive: true);
+            return Task.FromResult<System.Text.Json.Nodes.JsonNode?>(null);
+        });
+
+        // {instance, disk_template, mode} → {path}
+        d.Register(InstanceExportLocal, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, InstanceExportLocal);
+            var path = await transfer.ExportLocalAsync(RpcArgs.Get<InstanceSpec>(a, "instance", InstanceExportLocal),
+                RpcArgs.Get<string>(a, "disk_template", InstanceExportLocal), Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode")), ct)
+                .ConfigureAwait(false);
+            return RpcArgs.Result(new Dictionary<string, string> { ["path"] = path });
+        });
+        // {instance, export_name, mode} → null
+        d.Register(InstanceImportLocal, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, InstanceImportLocal);
+            await transfer.ImportLocalAsync(RpcArgs.Get<InstanceSpec>(a, "instance", InstanceImportLocal),
+                transfer.ExportPath(RpcArgs.Get<string>(a, "export_name", InstanceImportLocal)),
+                Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode")), ct).ConfigureAwait(false);
+            return null;
+        });
+    }
+}

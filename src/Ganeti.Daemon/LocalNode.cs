@@ -3,6 +3,7 @@ using Ganeti.Core.Paths;
 using Ganeti.NodeHelpers;
 using Ganeti.NodeHelpers.Hypervisors;
 using Ganeti.NodeHelpers.Hypervisors.Fake;
+using Ganeti.NodeHelpers.Hypervisors.Kvm;
 using Ganeti.NodeHelpers.Rpc;
 using Ganeti.Remoting.NodeRpc;
 
@@ -14,6 +15,7 @@ public static class LocalNode
     public static IReadOnlyList<IHypervisor> Hypervisors(GanetiPaths paths) =>
     [
         new FakeHypervisor(paths),
+        new KvmHypervisor(paths),
     ];
 
     public static NodeContext Context(string nodeName, GanetiPaths paths, ConfigData? cfg) => new(nodeName, paths, Hypervisors(paths))

@@ -9,6 +9,7 @@ public static class NodeServices
         InstanceRpc.Register(d, ctx);
         StorageRpc.Register(d, ctx);
         OsRpc.Register(d, ctx);
+        MigrationProcedures.Register(d, ctx);
         return d;
     }
 }

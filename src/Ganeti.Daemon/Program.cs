@@ -16,6 +16,7 @@ public static class Program
         Commands:
           init      Initialise a new cluster with this machine as master (gnt-cluster init)
           master    Run the master daemon: job queue, scheduler and the Remote API
+          htools    Run an htools program: hbal, hail, hspace, hroller, hinfo, hcheck (Ganeti's options)
           version   Print the version
 
         Run 'ganetid COMMAND --help' for the options of a command.
@@ -37,6 +38,7 @@ public static class Program
             {
                 "init" => InitCommand.Run(rest, Console.Out),
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "htools" => RunHTools(rest),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };
@@ -61,6 +63,17 @@ public static class Program
             Console.Error.WriteLine($"ganetid {command}: error: {e.Message}");
             return ExitFailure;
         }
+    }
+
+    private static int RunHTools(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0 || args[0] is "-h" or "--help")
+        {
+            Console.Out.WriteLine("Usage: ganetid htools hbal|hail|hspace|hroller|hinfo|hcheck [options]\n\n" +
+                "Runs the htools program with Ganeti's options, e.g. 'ganetid htools hbal -t cluster.data -C'.");
+            return args.Count == 0 ? ExitUsage : ExitOk;
+        }
+        return Ganeti.HTools.Cli.HToolsCli.Run(args[0], args.Skip(1).ToArray(), Console.Out, Console.Error);
     }
 
     private static int PrintVersion()

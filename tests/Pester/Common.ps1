@@ -8,9 +8,8 @@ function Get-GntTestModulePath {
     if ($env:GNT_TEST_MODULE_PATH) { return $env:GNT_TEST_MODULE_PATH }
     $version = (Import-PowerShellDataFile (Join-Path $script:RepoRoot 'GanetiCluster.psd1')).ModuleVersion
     $path = Join-Path $script:RepoRoot "out/GanetiCluster/$version"
-    if (-not (Test-Path (Join-Path $path 'Ganeti.PowerShell.dll'))) {
-        & (Join-Path $script:RepoRoot 'build.ps1') -Configuration Debug | Out-Host
-    }
+    # Laid out once per test run, so the tests never meet a stale module.
+    & (Join-Path $script:RepoRoot 'build.ps1') -Configuration Debug | Out-Host
     $env:GNT_TEST_MODULE_PATH = $path
     return $path
 }
@@ -19,10 +18,9 @@ function Get-GntTestDaemonPath {
     if ($env:GNT_TEST_GANETID) { return $env:GNT_TEST_GANETID }
     $out = Join-Path $script:RepoRoot 'out/test-daemon'
     $dll = Join-Path $out 'ganetid.dll'
-    if (-not (Test-Path $dll)) {
-        dotnet build (Join-Path $script:RepoRoot 'src/Ganeti.Daemon/Ganeti.Daemon.csproj') -o $out --nologo | Out-Host
-        if ($LASTEXITCODE) { throw "Building ganetid failed ($LASTEXITCODE)" }
-    }
+    # Built once per test run (incrementally), so the tests never meet a stale daemon.
+    dotnet build (Join-Path $script:RepoRoot 'src/Ganeti.Daemon/Ganeti.Daemon.csproj') -o $out --nologo -v q | Out-Host
+    if ($LASTEXITCODE) { throw "Building ganetid failed ($LASTEXITCODE)" }
     $env:GNT_TEST_GANETID = $dll
     return $dll
 }
@@ -61,7 +59,7 @@ function Start-GntTestMaster {
     New-GntTestOS -Root $root
 
     $init = & dotnet $daemon init --root $root --cluster-name $ClusterName --enabled-hypervisors fake `
-        --enabled-disk-templates 'diskless,file' --rapi-port $port 2>&1
+        --enabled-disk-templates 'diskless,file' --node-name node1.pester.test --primary-ip 127.0.0.1 2>&1
     if ($LASTEXITCODE) { throw "ganetid init failed ($LASTEXITCODE): $init" }
 
     $users = Join-Path $root 'var/lib/ganeti/rapi/users'

@@ -81,7 +81,10 @@ public sealed class RapiRequestHandler
         var method = request.Method.ToUpperInvariant();
 
         if (request.ContentLength is { } length && length > _options.MaxRequestBodySize)
+        {
+            await DiscardBodyAsync(context, length);
             throw new RapiException(413, RequestTooLargeMessage());
+        }
 
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
         var (rawPath, rawQuery) = SplitTarget(rawTarget);
@@ -119,6 +122,32 @@ public sealed class RapiRequestHandler
         var rapiRequest = new RapiRequest(method, rawPath, resource, match.Items, ParseQuery(rawQuery), parsed,
             body.Length > 0, user, _master, _options, context.RequestAborted);
         return await handlerMethod.Handler(rapiRequest);
+    }
+
+    /// <summary>Oversized bodies up to this size are read and thrown away before the 413 goes out.</summary>
+    private const long DiscardLimit = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads an oversized body and throws it away, so that a client still sending it receives the
+    /// 413 answer instead of a reset connection. Bodies beyond <see cref="DiscardLimit"/> are not
+    /// read: the connection is closed after the answer.
+    /// </summary>
+    private static async Task DiscardBodyAsync(HttpContext context, long length)
+    {
+        if (length > DiscardLimit) return;
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = length;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        cts.CancelAfter(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(buffer, cts.Token) > 0) { }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // The client stopped sending or was too slow: it gets the answer on a closing connection.
+        }
     }
 
     private string RequestTooLargeMessage() =>

@@ -10,6 +10,7 @@ public static class NodeServices
         StorageRpc.Register(d, ctx);
         OsRpc.Register(d, ctx);
         MigrationProcedures.Register(d, ctx);
+        ImportExportRpc.Register(d, ctx);
         return d;
     }
 }

@@ -4,6 +4,7 @@ using Ganeti.Core.Paths;
 using Ganeti.Master.Config;
 using Ganeti.NodeHelpers;
 using Ganeti.NodeHelpers.Hypervisors.Fake;
+using Ganeti.NodeHelpers.Hypervisors.Kvm;
 using Ganeti.NodeHelpers.Rpc;
 using Ganeti.Remoting.NodeRpc;
 
@@ -17,7 +18,8 @@ public sealed class TestCluster : IAsyncDisposable
 {
     private readonly TempDir dir = new();
 
-    public TestCluster(int maxRunningJobs = 20, IReadOnlyList<string>? osSearchPath = null)
+    public TestCluster(int maxRunningJobs = 20, IReadOnlyList<string>? osSearchPath = null,
+        IReadOnlyList<string>? hypervisors = null, Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>>? hvparams = null)
     {
         Paths = new GanetiPaths(dir.Path);
         OsDir = System.IO.Path.Combine(dir.Path, "os");
@@ -26,7 +28,8 @@ public sealed class TestCluster : IAsyncDisposable
         {
             Root = dir.Path,
             ClusterName = "test.cluster",
-            EnabledHypervisors = ["fake"],
+            EnabledHypervisors = hypervisors ?? ["fake"],
+            Hvparams = hvparams ?? [],
             EnabledDiskTemplates = ["file", "diskless"],
             NodeName = "node1.test",
             PrimaryIp = "127.0.0.1",
@@ -45,7 +48,7 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var cfg = ConfigStore.Load(Paths).Current;
         var node = cfg.MasterNode;
-        var ctx = new NodeContext(node.Name, Paths, [new FakeHypervisor(Paths)])
+        var ctx = new NodeContext(node.Name, Paths, [new FakeHypervisor(Paths), new KvmHypervisor(Paths)])
         {
             OsSearchPath = cfg.Cluster.OsSearchPath,
             AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
@@ -96,6 +99,9 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     public async Task<Job> RunAsync(params JsonObject[] ops) => await WaitAsync(await SubmitAsync(ops));
+
+    /// <summary>Runs a job that may take long (real guests under TCG).</summary>
+    public async Task<Job> RunSlowAsync(JsonObject op, int seconds) => await WaitAsync(await SubmitAsync(op), seconds);
 
     public static JsonObject Op(string opId, object? fields = null)
     {

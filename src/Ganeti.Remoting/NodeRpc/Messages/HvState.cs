@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Ganeti.Remoting.NodeRpc.Messages;
 
 /// <summary>What the hypervisor says an instance is doing.</summary>
@@ -15,6 +17,7 @@ public sealed record HvInstanceInfo
 {
     public required string Name { get; init; }
     public string State { get; init; } = HvState.Running;
+    [JsonPropertyName("memory")]
     public long MemoryMiB { get; init; }
     public int Vcpus { get; init; }
     public double UptimeSeconds { get; init; }

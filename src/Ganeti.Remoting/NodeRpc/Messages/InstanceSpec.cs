@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Ganeti.Remoting.NodeRpc.Messages;
 
@@ -54,6 +55,7 @@ public sealed record DiskSpec
     public string? Name { get; init; }
     public required string DevType { get; init; }
     public IReadOnlyList<JsonElement> LogicalId { get; init; } = [];
+    [JsonPropertyName("size")]
     public long SizeMiB { get; init; }
     public string Mode { get; init; } = "rw";
     public Dictionary<string, JsonElement> Params { get; init; } = [];

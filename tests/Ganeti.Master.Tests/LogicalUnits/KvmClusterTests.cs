@@ -1,0 +1,83 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ganeti.Core.Jobs;
+using Ganeti.Master.Tests.TestSupport;
+using Ganeti.NodeHelpers.Tests.Hypervisors.Kvm;
+
+namespace Ganeti.Master.Tests.LogicalUnits;
+
+/// <summary>
+/// A single-node cluster with kvm enabled runs real qemu guests (TCG) through the master:
+/// hvparams layered from the cluster and the instance, live state from QMP.
+/// </summary>
+[Collection(KvmClusterCollection.Name)]
+public class KvmClusterTests
+{
+    private static JsonElement J<T>(T v) => JsonSerializer.SerializeToElement(v);
+
+    private static async Task<(string? Status, long? Ram)> LiveAsync(TestCluster c, string name)
+    {
+        var r = await c.Service.QueryAsync("instance", ["status", "oper_ram"], new JsonArray("=", "name", name), CancellationToken.None);
+        return (r.Data[0][0].Value?.GetValue<string>(), r.Data[0][1].Value?.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task AKvmInstanceIsCreatedStartedRebootedStoppedAndRemoved()
+    {
+        await using var c = new TestCluster(hypervisors: ["kvm", "fake"], hvparams: new()
+        {
+            ["kvm"] = new()
+            {
+                ["kvm_path"] = J(TestGuest.Qemu),
+                ["kvm_flag"] = J("disabled"),
+                ["kernel_path"] = J(TestGuest.Kernel),
+                ["initrd_path"] = J(TestGuest.Initrd),
+                ["root_path"] = J(""),
+            },
+        });
+        var create = TestCluster.Create("vm1", extra: new { hypervisor = "kvm", hvparams = new { kernel_args = "quiet" }, beparams = new { memory = 96 } });
+        create["nics"] = new JsonArray();
+        var job = await c.RunSlowAsync(create, 180);
+        Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+
+        var inst = c.Service.ReadConfig().FindInstance("vm1")!;
+        Assert.NotNull(inst.NetworkPort);
+        Assert.Equal(["kernel_args"], inst.Hvparams.Keys);
+        var (status, ram) = await LiveAsync(c, "vm1");
+        Assert.Equal("running", status);
+        Assert.Equal(96, ram);
+        var pidFile = Directory.GetFiles(Path.Combine(c.Paths.KvmHypervisorDir, "pid")).Single();
+        var pid = int.Parse(File.ReadAllText(pidFile).Trim());
+        Assert.Contains("qemu", File.ReadAllText($"/proc/{pid}/cmdline"));
+
+        var reboot = await c.RunSlowAsync(TestCluster.Op("OP_INSTANCE_REBOOT", new { instance_name = "vm1", reboot_type = "hard" }), 180);
+        Assert.True(reboot.CalcStatus() == JobStatus.Success, reboot.Ops[0].Result?.ToJsonString());
+        Assert.Equal("running", (await LiveAsync(c, "vm1")).Status);
+
+        var stop = await c.RunSlowAsync(TestCluster.Op("OP_INSTANCE_SHUTDOWN", new { instance_name = "vm1", timeout = 15 }), 180);
+        Assert.True(stop.CalcStatus() == JobStatus.Success, stop.Ops[0].Result?.ToJsonString());
+        Assert.Equal("ADMIN_down", (await LiveAsync(c, "vm1")).Status);
+
+        var remove = await c.RunAsync(TestCluster.Op("OP_INSTANCE_REMOVE", new { instance_name = "vm1" }));
+        Assert.Equal(JobStatus.Success, remove.CalcStatus());
+        Assert.Null(c.Service.ReadConfig().FindInstance("vm1"));
+        Assert.False(Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/cmdline").Contains("qemu"));
+    }
+
+    [Fact]
+    public async Task BadKvmParametersAreRefusedBeforeAnythingIsMade()
+    {
+        await using var c = new TestCluster(hypervisors: ["kvm"]);
+        var create = TestCluster.Create("vm2", extra: new { hypervisor = "kvm", hvparams = new { disk_cache = "sometimes" } });
+        var job = await c.RunAsync(create);
+        Assert.Equal(JobStatus.Error, job.CalcStatus());
+        Assert.Contains("disk_cache", job.Ops[0].Result!.ToJsonString());
+        Assert.Empty(c.Service.ReadConfig().Instances);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class KvmClusterCollection
+{
+    public const string Name = "kvm cluster";
+}

@@ -163,6 +163,8 @@ Describe 'Stop-, Start- and Restart-GntInstance' {
 
 Describe 'Rename-GntInstance' {
     It 'renames and writes the renamed instance' {
+        # As in Ganeti, only a stopped instance can be renamed.
+        Stop-GntInstance pester-csv2 -Confirm:$false
         $i = Rename-GntInstance pester-csv2 pester-renamed -NoNameCheck -PassThru -Confirm:$false
         $i.Name | Should -Be 'pester-renamed'
         Get-GntInstance pester-csv2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

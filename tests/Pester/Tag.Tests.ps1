@@ -63,7 +63,7 @@ Describe 'Remove-GntTag' {
 
     It 'removes a named cluster tag' {
         Remove-GntTag -Tag 'pester:cluster' -Cluster -Confirm:$false
-        (Get-GntTag -Cluster).Tag | Should -Not -Contain 'pester:cluster'
+        @(Get-GntTag -Cluster | ForEach-Object Tag) | Should -Not -Contain 'pester:cluster'
     }
 
     It 'with -WhatIf removes nothing' {

@@ -1,6 +1,7 @@
 using Ganeti.Core.Errors;
 using Ganeti.Core.Opcodes;
 using Ganeti.Master.Jobs;
+using Ganeti.Master.LogicalUnits.Backup;
 using Ganeti.Master.LogicalUnits.Cluster;
 using Ganeti.Master.LogicalUnits.Instance;
 using Ganeti.Master.LogicalUnits.Os;
@@ -28,6 +29,12 @@ public static class LuRegistry
         [typeof(OpInstanceRemove)] = (o, m, j) => new LUInstanceRemove { Op = (OpInstanceRemove)o, Master = m, Job = j },
         [typeof(OpInstanceRename)] = (o, m, j) => new LUInstanceRename { Op = (OpInstanceRename)o, Master = m, Job = j },
         [typeof(OpInstanceQueryData)] = (o, m, j) => new LUInstanceQueryData { Op = (OpInstanceQueryData)o, Master = m, Job = j },
+        [typeof(OpInstanceActivateDisks)] = (o, m, j) => new LUInstanceActivateDisks { Op = (OpInstanceActivateDisks)o, Master = m, Job = j },
+        [typeof(OpInstanceDeactivateDisks)] = (o, m, j) => new LUInstanceDeactivateDisks { Op = (OpInstanceDeactivateDisks)o, Master = m, Job = j },
+        [typeof(OpInstanceGrowDisk)] = (o, m, j) => new LUInstanceGrowDisk { Op = (OpInstanceGrowDisk)o, Master = m, Job = j },
+        [typeof(OpInstanceReinstall)] = (o, m, j) => new LUInstanceReinstall { Op = (OpInstanceReinstall)o, Master = m, Job = j },
+        [typeof(OpBackupExport)] = (o, m, j) => new LUBackupExport { Op = (OpBackupExport)o, Master = m, Job = j },
+        [typeof(OpBackupRemove)] = (o, m, j) => new LUBackupRemove { Op = (OpBackupRemove)o, Master = m, Job = j },
         [typeof(OpTagsGet)] = (o, m, j) => new LUTagsGet { Op = (OpTagsGet)o, Master = m, Job = j },
         [typeof(OpTagsSet)] = (o, m, j) => new LUTagsSet { Op = (OpTagsSet)o, Master = m, Job = j },
         [typeof(OpTagsDel)] = (o, m, j) => new LUTagsDel { Op = (OpTagsDel)o, Master = m, Job = j },

@@ -1,3 +1,4 @@
+using Ganeti.Remoting.NodeRpc;
 using System.Net;
 using System.Text.Json;
 using Ganeti.Core.Errors;
@@ -16,16 +17,16 @@ namespace Ganeti.NodeHelpers.Rpc;
 /// </summary>
 public static class ImportExportRpc
 {
-    public const string ImportStart = "import_start";
-    public const string ExportStart = "export_start";
-    public const string ImpExpStatus = "impexp_status";
-    public const string ImpExpAbort = "impexp_abort";
-    public const string ImpExpCleanup = "impexp_cleanup";
-    public const string ExportList = "export_list";
-    public const string ExportInfo = "export_info";
-    public const string ExportRemove = "export_remove";
-    public const string InstanceExportLocal = "instance_export_local";
-    public const string InstanceImportLocal = "instance_import_local";
+    public const string ImportStart = NodeProcedures.ImportStart;
+    public const string ExportStart = NodeProcedures.ExportStart;
+    public const string ImpExpStatus = NodeProcedures.ImpExpStatus;
+    public const string ImpExpAbort = NodeProcedures.ImpExpAbort;
+    public const string ImpExpCleanup = NodeProcedures.ImpExpCleanup;
+    public const string ExportList = NodeProcedures.ExportList;
+    public const string ExportInfo = NodeProcedures.ExportInfo;
+    public const string ExportRemove = NodeProcedures.ExportRemove;
+    public const string InstanceExportLocal = NodeProcedures.InstanceExportLocal;
+    public const string InstanceImportLocal = NodeProcedures.InstanceImportLocal;
 
     public sealed record ImportStarted(string Name, int Port);
 

@@ -47,6 +47,17 @@ public static class NodeProcedures
     public const string OsGet = "os_get";
     public const string OsValidate = "os_validate";
 
+    public const string ImportStart = "import_start";
+    public const string ExportStart = "export_start";
+    public const string ImpExpStatus = "impexp_status";
+    public const string ImpExpAbort = "impexp_abort";
+    public const string ImpExpCleanup = "impexp_cleanup";
+    public const string ExportList = "export_list";
+    public const string ExportInfo = "export_info";
+    public const string ExportRemove = "export_remove";
+    public const string InstanceExportLocal = "instance_export_local";
+    public const string InstanceImportLocal = "instance_import_local";
+
     public const string HypervisorValidateParams = "hypervisor_validate_params";
     public const string UploadFile = "upload_file";
     public const string WriteSsconfFiles = "write_ssconf_files";
@@ -58,7 +69,8 @@ public static class NodeProcedures
             or MigrationInfo or InstanceGetMigrationStatus => Urgent,
         InstanceShutdown or InstanceReboot or BlockdevAssemble or BlockdevShutdown or HypervisorValidateParams
             or UploadFile or WriteSsconfFiles or OsGet or OsDiagnose or OsValidate or BlockdevRemove => Normal,
-        InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow => FourHours,
+        InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow
+            or InstanceExportLocal or InstanceImportLocal => FourHours,
         InstanceMigrate or AcceptInstance => Slow,
         _ => Normal,
     };

@@ -47,6 +47,7 @@ public static class InstanceOps
             result.Add(primaryView ?? spec);
         }
         if (disks.Count > 0) log($"Activated {disks.Count} disk(s) of {inst.Name}");
+        await SetDisksActiveAsync(master, inst.Uuid, true, ct).ConfigureAwait(false);
         return result;
     }
 
@@ -71,6 +72,8 @@ public static class InstanceOps
                 }
             }
         }
+        if (master.Config.Current.Instances.ContainsKey(inst.Uuid))
+            await SetDisksActiveAsync(master, inst.Uuid, false, ct).ConfigureAwait(false);
     }
 
     public static async Task StartAsync(MasterContext master, ConfigData cfg, Core.Config.Instance inst, bool paused,
@@ -136,6 +139,16 @@ public static class InstanceOps
                 $"Not enough memory on node {node.Name} to start instance {inst.Name}: needed {needed} MiB, available {hv.MemoryFree} MiB",
                 ErrorCodes.InsufficientResources);
     }
+
+    /// <summary>Records whether the instance's disks are assembled.</summary>
+    public static Task SetDisksActiveAsync(MasterContext master, string instanceUuid, bool active, CancellationToken ct) =>
+        master.Config.UpdateAsync(c =>
+        {
+            var i = c.Instances[instanceUuid];
+            if (i.DisksActive == active) return;
+            i.DisksActive = active;
+            i.Touch(Config.ConfigStore.Now());
+        }, ct);
 
     /// <summary>Ganeti's rule for instance and node names: a host name, no path or shell characters.</summary>
     public static string CheckName(string name, string what)

@@ -31,14 +31,27 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
     private string diskTemplate = "";
     private Dictionary<string, JsonElement> beparams = [];
 
+    private string? exportName;
+    private string osType = "";
+
     private bool NoInstall => Op.NoInstall ?? false;
+
+    private bool IsImport => Op.Mode == "import";
 
     public override void CheckArguments()
     {
         name = InstanceOps.CheckName(Op.InstanceName, "instance");
-        if (Op.Mode != "create")
-            throw GanetiException.Prereq($"Instance creation mode '{Op.Mode}' is not supported yet; use 'create'", ErrorCodes.WrongInput);
-        if (!NoInstall && string.IsNullOrEmpty(Op.OsType))
+        if (Op.Mode is not ("create" or "import"))
+            throw GanetiException.Prereq($"Instance creation mode '{Op.Mode}' is not supported yet; use 'create' or 'import'", ErrorCodes.WrongInput);
+        if (IsImport)
+        {
+            if (string.IsNullOrEmpty(Op.SrcNode) || string.IsNullOrEmpty(Op.SrcPath))
+                throw GanetiException.WrongInput("Import needs the source node (src_node) and the export (src_path)");
+            exportName = Path.GetFileName(Op.SrcPath.TrimEnd('/'));
+            if (exportName.Length == 0 || exportName is "." or "..")
+                throw GanetiException.WrongInput($"Invalid export path '{Op.SrcPath}'");
+        }
+        else if (!NoInstall && string.IsNullOrEmpty(Op.OsType))
             throw GanetiException.WrongInput("No operating system given (parameter 'os_type'); use no_install to create without one");
         foreach (var (i, d) in Op.Disks.Select((d, i) => (i, d)))
         {
@@ -172,20 +185,33 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
                 throw GanetiException.WrongInput($"Invalid NIC mode '{mode}' for nic/{i}");
         }
 
+        osType = Op.OsType ?? "";
+        if (IsImport)
+        {
+            var src = ResolveNode(Op.SrcNode!);
+            if (src.Uuid != pnodeUuid)
+                throw GanetiException.Prereq("Importing from a node other than the new primary node is not supported yet", ErrorCodes.WrongInput);
+            var info = await Master.Rpc.CallAsync(src, NodeProcedures.ExportInfo, new { name = exportName }, ct).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(osType)) osType = info?["export"]?["os"]?.GetValue<string>() ?? "";
+            var exported = info?["instance"]?["disk_count"]?.GetValue<string>();
+            if (exported is not null && int.Parse(exported, System.Globalization.CultureInfo.InvariantCulture) > Op.Disks.Count)
+                throw GanetiException.WrongInput($"The export has {exported} disks but only {Op.Disks.Count} were given");
+        }
+
         // Checks the primary node must answer: hypervisor parameters and the OS definition.
-        var hvparams = InstanceSpecs.FilledHvParams(Cfg, hypervisor, Op.OsType ?? "", Op.Hvparams);
+        var hvparams = InstanceSpecs.FilledHvParams(Cfg, hypervisor, osType, Op.Hvparams);
         await Master.Rpc.CallAsync(pnode, NodeProcedures.HypervisorValidateParams,
             new { hypervisor, hvparams }, ct).ConfigureAwait(false);
-        if (!NoInstall)
+        if (!NoInstall && osType.Length > 0)
         {
-            var os = await Master.Rpc.CallAsync<OsInfo>(pnode, NodeProcedures.OsGet, new { name = Op.OsType }, ct).ConfigureAwait(false);
-            var variant = Op.OsType!.Contains('+') ? Op.OsType[(Op.OsType.IndexOf('+') + 1)..] : null;
+            var os = await Master.Rpc.CallAsync<OsInfo>(pnode, NodeProcedures.OsGet, new { name = osType }, ct).ConfigureAwait(false);
+            var variant = osType.Contains('+') ? osType[(osType.IndexOf('+') + 1)..] : null;
             if (os.Variants.Count > 0 && !Op.ForceVariant)
             {
                 if (variant is null)
-                    throw GanetiException.WrongInput($"OS '{Op.OsType}' needs a variant (one of: {string.Join(", ", os.Variants)})");
+                    throw GanetiException.WrongInput($"OS '{osType}' needs a variant (one of: {string.Join(", ", os.Variants)})");
                 if (!os.Variants.Contains(variant))
-                    throw GanetiException.WrongInput($"OS '{InstanceSpecs.BaseOsName(Op.OsType)}' has no variant '{variant}' (variants: {string.Join(", ", os.Variants)})");
+                    throw GanetiException.WrongInput($"OS '{InstanceSpecs.BaseOsName(osType)}' has no variant '{variant}' (variants: {string.Join(", ", os.Variants)})");
             }
         }
         if (Op.Start)
@@ -223,7 +249,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
                 Uuid = instanceUuid,
                 Name = name,
                 PrimaryNode = pnodeUuid,
-                Os = Op.OsType ?? "",
+                Os = osType,
                 Hypervisor = hypervisor,
                 Hvparams = new(Op.Hvparams),
                 Beparams = beparams,
@@ -275,15 +301,28 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             if (!NoInstall)
             {
                 var assembled = await InstanceOps.AssembleDisksAsync(Master, cfg, inst, Log, ct).ConfigureAwait(false);
-                Log($"Running the OS create script of '{inst.Os}' on node {pnode.Name}");
                 try
                 {
-                    await Master.Rpc.CallAsync(pnode, NodeProcedures.InstanceOsAdd, new
+                    if (IsImport)
                     {
-                        instance = InstanceSpecs.Build(cfg, inst, assembled),
-                        reinstall = false,
-                        debug = Op.DebugLevel,
-                    }, ct).ConfigureAwait(false);
+                        Log($"Importing the disks of export '{exportName}' on node {pnode.Name}");
+                        await Master.Rpc.CallAsync(pnode, NodeProcedures.InstanceImportLocal, new
+                        {
+                            instance = InstanceSpecs.Build(cfg, inst, assembled),
+                            export_name = exportName,
+                            mode = string.IsNullOrEmpty(inst.Os) ? "raw" : "os",
+                        }, ct).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        Log($"Running the OS create script of '{inst.Os}' on node {pnode.Name}");
+                        await Master.Rpc.CallAsync(pnode, NodeProcedures.InstanceOsAdd, new
+                        {
+                            instance = InstanceSpecs.Build(cfg, inst, assembled),
+                            reinstall = false,
+                            debug = Op.DebugLevel,
+                        }, ct).ConfigureAwait(false);
+                    }
                 }
                 finally
                 {

@@ -35,6 +35,7 @@ public static class LuRegistry
         [typeof(OpInstanceReinstall)] = (o, m, j) => new LUInstanceReinstall { Op = (OpInstanceReinstall)o, Master = m, Job = j },
         [typeof(OpBackupExport)] = (o, m, j) => new LUBackupExport { Op = (OpBackupExport)o, Master = m, Job = j },
         [typeof(OpBackupRemove)] = (o, m, j) => new LUBackupRemove { Op = (OpBackupRemove)o, Master = m, Job = j },
+        [typeof(OpInstanceConsole)] = (o, m, j) => new LUInstanceConsole { Op = (OpInstanceConsole)o, Master = m, Job = j },
         [typeof(OpTagsGet)] = (o, m, j) => new LUTagsGet { Op = (OpTagsGet)o, Master = m, Job = j },
         [typeof(OpTagsSet)] = (o, m, j) => new LUTagsSet { Op = (OpTagsSet)o, Master = m, Job = j },
         [typeof(OpTagsDel)] = (o, m, j) => new LUTagsDel { Op = (OpTagsDel)o, Master = m, Job = j },

@@ -34,7 +34,27 @@ internal sealed class InstanceQuery(QueryEngine engine) : IResourceQuery
                         .GroupBy(i => i.Name).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal));
             }
         }
-        return instances.Select(inst => (Func<string, QueryCell>)(f => Field(cfg, inst, live, f))).ToList();
+        var consoles = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (fields.Contains("console"))
+        {
+            var running = instances.Where(i => live.TryGetValue(i.PrimaryNode, out var l) && l.Infos.TryGetValue(i.Name, out var info)
+                && info.State != HvState.Shutdown).ToList();
+            var answers = await Task.WhenAll(running.Select(async i =>
+            {
+                try
+                {
+                    return (i.Name, await InstanceConsole.GetAsync(engine.Rpc, cfg, i, ct).ConfigureAwait(false));
+                }
+                catch (Core.Errors.GanetiException)
+                {
+                    return (i.Name, (JsonNode?)null);
+                }
+            })).ConfigureAwait(false);
+            foreach (var (name, console) in answers) consoles[name] = console;
+        }
+        return instances.Select(inst => (Func<string, QueryCell>)(f => f == "console"
+            ? consoles.TryGetValue(inst.Name, out var c) && c is not null ? QueryCell.Of(c) : QueryCell.Unavailable
+            : Field(cfg, inst, live, f))).ToList();
     }
 
     private static QueryCell Field(ConfigData cfg, Instance inst,
@@ -105,7 +125,6 @@ internal sealed class InstanceQuery(QueryEngine engine) : IResourceQuery
             case "oper_ram": return Live(i => i is null ? QueryCell.Unavailable : Cells.V(i.MemoryMiB));
             case "oper_vcpus": return Live(i => i is null ? QueryCell.Unavailable : Cells.V(i.Vcpus));
             case "status": return Status();
-            case "console": return QueryCell.Unavailable;
         }
         if (Cells.TryParam(f, "hv", out var hvKey))
             return (hv ??= InstanceSpecs.FilledHvParams(cfg, inst)).TryGetValue(hvKey, out var hvv) ? Cells.V(hvv) : QueryCell.Unavailable;

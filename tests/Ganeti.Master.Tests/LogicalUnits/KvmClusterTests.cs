@@ -50,6 +50,16 @@ public class KvmClusterTests
         var pid = int.Parse(File.ReadAllText(pidFile).Trim());
         Assert.Contains("qemu", File.ReadAllText($"/proc/{pid}/cmdline"));
 
+        var console = await c.RunAsync(TestCluster.Op("OP_INSTANCE_CONSOLE", new { instance_name = "vm1" }));
+        Assert.True(console.CalcStatus() == JobStatus.Success, console.Ops[0].Result?.ToJsonString());
+        var info = console.Ops[0].Result!;
+        Assert.Equal("ssh", info["kind"]!.GetValue<string>());
+        Assert.Equal("node1.test", info["host"]!.GetValue<string>());
+        Assert.Contains("socat", info["command"]!.ToJsonString());
+        Assert.Contains(".serial", info["command"]!.ToJsonString());
+        var viaQuery = await c.Service.QueryAsync("instance", ["console"], null, CancellationToken.None);
+        Assert.Equal("ssh", viaQuery.Data[0][0].Value!["kind"]!.GetValue<string>());
+
         var reboot = await c.RunSlowAsync(TestCluster.Op("OP_INSTANCE_REBOOT", new { instance_name = "vm1", reboot_type = "hard" }), 180);
         Assert.True(reboot.CalcStatus() == JobStatus.Success, reboot.Ops[0].Result?.ToJsonString());
         Assert.Equal("running", (await LiveAsync(c, "vm1")).Status);

@@ -12,8 +12,8 @@ namespace Ganeti.Master.LogicalUnits;
 /// </summary>
 public abstract class LogicalUnit
 {
-    public required MasterContext Master { get; init; }
-    public required OpContext Job { get; init; }
+    public MasterContext Master { get; init; } = null!;
+    public OpContext Job { get; init; } = null!;
 
     /// <summary>The opcode this unit runs.</summary>
     public abstract OpCode OpCode { get; }
@@ -49,6 +49,6 @@ public abstract class LogicalUnit
 /// <summary>A logical unit for a specific opcode type.</summary>
 public abstract class LogicalUnit<TOp> : LogicalUnit where TOp : OpCode
 {
-    public required TOp Op { get; init; }
+    public TOp Op { get; init; } = null!;
     public override OpCode OpCode => Op;
 }

@@ -18,31 +18,34 @@ public static class LuRegistry
 
     private static readonly Dictionary<Type, Factory> Factories = new()
     {
-        [typeof(OpClusterQuery)] = (o, m, j) => new LUClusterQuery { Op = (OpClusterQuery)o, Master = m, Job = j },
-        [typeof(OpClusterRedistConf)] = (o, m, j) => new LUClusterRedistConf { Op = (OpClusterRedistConf)o, Master = m, Job = j },
-        [typeof(OpQuery)] = (o, m, j) => new LUQuery { Op = (OpQuery)o, Master = m, Job = j },
-        [typeof(OpQueryFields)] = (o, m, j) => new LUQueryFields { Op = (OpQueryFields)o, Master = m, Job = j },
-        [typeof(OpInstanceCreate)] = (o, m, j) => new LUInstanceCreate { Op = (OpInstanceCreate)o, Master = m, Job = j },
-        [typeof(OpInstanceStartup)] = (o, m, j) => new LUInstanceStartup { Op = (OpInstanceStartup)o, Master = m, Job = j },
-        [typeof(OpInstanceShutdown)] = (o, m, j) => new LUInstanceShutdown { Op = (OpInstanceShutdown)o, Master = m, Job = j },
-        [typeof(OpInstanceReboot)] = (o, m, j) => new LUInstanceReboot { Op = (OpInstanceReboot)o, Master = m, Job = j },
-        [typeof(OpInstanceRemove)] = (o, m, j) => new LUInstanceRemove { Op = (OpInstanceRemove)o, Master = m, Job = j },
-        [typeof(OpInstanceRename)] = (o, m, j) => new LUInstanceRename { Op = (OpInstanceRename)o, Master = m, Job = j },
-        [typeof(OpInstanceQueryData)] = (o, m, j) => new LUInstanceQueryData { Op = (OpInstanceQueryData)o, Master = m, Job = j },
-        [typeof(OpInstanceActivateDisks)] = (o, m, j) => new LUInstanceActivateDisks { Op = (OpInstanceActivateDisks)o, Master = m, Job = j },
-        [typeof(OpInstanceDeactivateDisks)] = (o, m, j) => new LUInstanceDeactivateDisks { Op = (OpInstanceDeactivateDisks)o, Master = m, Job = j },
-        [typeof(OpInstanceGrowDisk)] = (o, m, j) => new LUInstanceGrowDisk { Op = (OpInstanceGrowDisk)o, Master = m, Job = j },
-        [typeof(OpInstanceReinstall)] = (o, m, j) => new LUInstanceReinstall { Op = (OpInstanceReinstall)o, Master = m, Job = j },
-        [typeof(OpBackupExport)] = (o, m, j) => new LUBackupExport { Op = (OpBackupExport)o, Master = m, Job = j },
-        [typeof(OpBackupRemove)] = (o, m, j) => new LUBackupRemove { Op = (OpBackupRemove)o, Master = m, Job = j },
-        [typeof(OpInstanceConsole)] = (o, m, j) => new LUInstanceConsole { Op = (OpInstanceConsole)o, Master = m, Job = j },
-        [typeof(OpTagsGet)] = (o, m, j) => new LUTagsGet { Op = (OpTagsGet)o, Master = m, Job = j },
-        [typeof(OpTagsSet)] = (o, m, j) => new LUTagsSet { Op = (OpTagsSet)o, Master = m, Job = j },
-        [typeof(OpTagsDel)] = (o, m, j) => new LUTagsDel { Op = (OpTagsDel)o, Master = m, Job = j },
-        [typeof(OpTagsSearch)] = (o, m, j) => new LUTagsSearch { Op = (OpTagsSearch)o, Master = m, Job = j },
-        [typeof(OpTestDelay)] = (o, m, j) => new LUTestDelay { Op = (OpTestDelay)o, Master = m, Job = j },
-        [typeof(OpOsDiagnose)] = (o, m, j) => new LUOsDiagnose { Op = (OpOsDiagnose)o, Master = m, Job = j },
+        [typeof(OpClusterQuery)] = For<OpClusterQuery, LUClusterQuery>(),
+        [typeof(OpClusterRedistConf)] = For<OpClusterRedistConf, LUClusterRedistConf>(),
+        [typeof(OpQuery)] = For<OpQuery, LUQuery>(),
+        [typeof(OpQueryFields)] = For<OpQueryFields, LUQueryFields>(),
+        [typeof(OpInstanceCreate)] = For<OpInstanceCreate, LUInstanceCreate>(),
+        [typeof(OpInstanceStartup)] = For<OpInstanceStartup, LUInstanceStartup>(),
+        [typeof(OpInstanceShutdown)] = For<OpInstanceShutdown, LUInstanceShutdown>(),
+        [typeof(OpInstanceReboot)] = For<OpInstanceReboot, LUInstanceReboot>(),
+        [typeof(OpInstanceRemove)] = For<OpInstanceRemove, LUInstanceRemove>(),
+        [typeof(OpInstanceRename)] = For<OpInstanceRename, LUInstanceRename>(),
+        [typeof(OpInstanceQueryData)] = For<OpInstanceQueryData, LUInstanceQueryData>(),
+        [typeof(OpInstanceActivateDisks)] = For<OpInstanceActivateDisks, LUInstanceActivateDisks>(),
+        [typeof(OpInstanceDeactivateDisks)] = For<OpInstanceDeactivateDisks, LUInstanceDeactivateDisks>(),
+        [typeof(OpInstanceGrowDisk)] = For<OpInstanceGrowDisk, LUInstanceGrowDisk>(),
+        [typeof(OpInstanceReinstall)] = For<OpInstanceReinstall, LUInstanceReinstall>(),
+        [typeof(OpBackupExport)] = For<OpBackupExport, LUBackupExport>(),
+        [typeof(OpBackupRemove)] = For<OpBackupRemove, LUBackupRemove>(),
+        [typeof(OpInstanceConsole)] = For<OpInstanceConsole, LUInstanceConsole>(),
+        [typeof(OpTagsGet)] = For<OpTagsGet, LUTagsGet>(),
+        [typeof(OpTagsSet)] = For<OpTagsSet, LUTagsSet>(),
+        [typeof(OpTagsDel)] = For<OpTagsDel, LUTagsDel>(),
+        [typeof(OpTagsSearch)] = For<OpTagsSearch, LUTagsSearch>(),
+        [typeof(OpTestDelay)] = For<OpTestDelay, LUTestDelay>(),
+        [typeof(OpOsDiagnose)] = For<OpOsDiagnose, LUOsDiagnose>(),
     };
+
+    private static Factory For<TOp, TLu>() where TOp : OpCode where TLu : LogicalUnit<TOp>, new() =>
+        (op, master, job) => new TLu { Op = (TOp)op, Master = master, Job = job };
 
     public static bool Supports(string opId) =>
         OpCodeRegistry.TryGet(opId, out var d) && Factories.ContainsKey(d.ClrType);

@@ -40,7 +40,15 @@ public interface IHypervisor
 
     Task<HvInstanceInfo?> GetInstanceInfoAsync(string instanceName, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<HvInstanceInfo>> GetAllInstancesInfoAsync(CancellationToken cancellationToken);
+    /// <summary>Live facts of every instance the hypervisor runs (by default: list, then ask each).</summary>
+    async Task<IReadOnlyList<HvInstanceInfo>> GetAllInstancesInfoAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<HvInstanceInfo>();
+        foreach (var name in await ListInstancesAsync(cancellationToken).ConfigureAwait(false))
+            if (await GetInstanceInfoAsync(name, cancellationToken).ConfigureAwait(false) is { } info)
+                result.Add(info);
+        return result;
+    }
 
     Task<HvNodeInfo> GetNodeInfoAsync(CancellationToken cancellationToken);
 

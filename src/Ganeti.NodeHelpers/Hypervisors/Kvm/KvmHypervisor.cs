@@ -421,20 +421,11 @@ public sealed class KvmHypervisor : IHypervisor, IAsyncDisposable
         };
     }
 
-    public async Task<IReadOnlyList<HvInstanceInfo>> GetAllInstancesInfoAsync(CancellationToken cancellationToken)
-    {
-        var result = new List<HvInstanceInfo>();
-        foreach (var name in await ListInstancesAsync(cancellationToken))
-            if (await GetInstanceInfoAsync(name, cancellationToken) is { } info)
-                result.Add(info);
-        return result;
-    }
-
     public async Task<HvNodeInfo> GetNodeInfoAsync(CancellationToken cancellationToken)
     {
         var info = options.NodeInfo?.Invoke() ?? HostFacts.Read();
         long used = 0;
-        foreach (var i in await GetAllInstancesInfoAsync(cancellationToken))
+        foreach (var i in await ((IHypervisor)this).GetAllInstancesInfoAsync(cancellationToken))
             used += i.MemoryMiB;
         return info with { MemoryHv = used };
     }

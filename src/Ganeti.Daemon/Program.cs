@@ -16,6 +16,7 @@ public static class Program
         Commands:
           init      Initialise a new cluster with this machine as master (gnt-cluster init)
           master    Run the master daemon: job queue, scheduler and the Remote API
+          node      Serve this node's RPC procedures (node --stdio: for the master's SSH transport)
           version   Print the version
 
         Run 'ganetid COMMAND --help' for the options of a command.
@@ -37,6 +38,7 @@ public static class Program
             {
                 "init" => InitCommand.Run(rest, Console.Out),
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown command '{command}'"),
             };

@@ -51,7 +51,12 @@ public sealed class NodeRpcChannel : INodeTransport
     /// <summary>Calls in flight.</summary>
     public int PendingCalls => pending.Count;
 
-    public async Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync(procedure, args, timeout, timeout, cancellationToken);
+
+    /// <param name="reportedTimeout">The timeout the caller asked for, when part of it was spent before this call (connecting).</param>
+    internal async Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, TimeSpan reportedTimeout,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(procedure);
         cancellationToken.ThrowIfCancellationRequested();
@@ -77,7 +82,7 @@ public sealed class NodeRpcChannel : INodeTransport
             if (pending.TryRemove(id, out _) && sent)
                 _ = SendCancelAsync(id);
             cancellationToken.ThrowIfCancellationRequested();
-            throw Unreachable(procedure, $"no answer within {Seconds(timeout)}");
+            throw Unreachable(procedure, $"no answer within {Seconds(reportedTimeout)}");
         }
         catch (IOException e)
         {
@@ -138,7 +143,8 @@ public sealed class NodeRpcChannel : INodeTransport
                 var line = await reader.ReadFrameAsync(readerStop.Token).ConfigureAwait(false);
                 if (line is null)
                 {
-                    reason = reader.TrailingBytes > 0 ? "connection closed in the middle of an answer" : "connection closed by the node";
+                    reason = reader.TrailingBytes > 0 ? "connection lost in the middle of an answer"
+                        : FramesReceived == 0 ? "connection closed before any answer" : "connection lost";
                     break;
                 }
                 Interlocked.Increment(ref framesReceived);
@@ -206,7 +212,7 @@ public sealed class NodeRpcChannel : INodeTransport
 
     private NodeUnreachableException Unreachable(string procedure, string reason) => new(NodeName, procedure, reason);
 
-    private static string Seconds(TimeSpan t) => t.TotalSeconds < 1 ? $"{t.TotalMilliseconds:0} ms" : $"{t.TotalSeconds:0.#} s";
+    internal static string Seconds(TimeSpan t) => t.TotalSeconds < 1 ? $"{t.TotalMilliseconds:0} ms" : $"{t.TotalSeconds:0.#} s";
 
     /// <summary>Closes the connection: the output stream is closed (the node sees end of input) and waiting calls fail.</summary>
     public async ValueTask DisposeAsync()

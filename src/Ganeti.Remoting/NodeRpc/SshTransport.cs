@@ -85,19 +85,19 @@ public sealed class SshTransport : INodeTransport
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new NodeUnreachableException(NodeName, procedure, $"no answer within {Seconds(timeout)} s (waiting for the connection)");
+            throw new NodeUnreachableException(NodeName, procedure, $"no answer within {NodeRpcChannel.Seconds(timeout)} (waiting for the connection)");
         }
         var left = timeout - Stopwatch.GetElapsedTime(started);
         if (left <= TimeSpan.Zero)
-            throw new NodeUnreachableException(NodeName, procedure, $"no answer within {Seconds(timeout)} s");
+            throw new NodeUnreachableException(NodeName, procedure, $"no answer within {NodeRpcChannel.Seconds(timeout)}");
         try
         {
-            return await connection.Channel.CallAsync(procedure, args, left, cancellationToken).ConfigureAwait(false);
+            return await connection.Channel.CallAsync(procedure, args, left, timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (NodeUnreachableException e) when (connection.Channel.IsOpen && connection.Stderr() is { Length: > 0 } stderr)
         {
             // Timed out on a live process: whatever ssh said so far (e.g. still connecting) helps.
-            throw new NodeUnreachableException(NodeName, procedure, $"no answer within {Seconds(timeout)} s; ssh: {stderr}", e);
+            throw new NodeUnreachableException(NodeName, procedure, $"no answer within {NodeRpcChannel.Seconds(timeout)}; ssh: {stderr}", e);
         }
     }
 
@@ -198,7 +198,13 @@ public sealed class SshTransport : INodeTransport
 
         public string Stderr()
         {
-            lock (stderr) return stderr.ToString().Trim().ReplaceLineEndings("; ");
+            string text;
+            lock (stderr) text = stderr.ToString();
+            // ssh frames its host key warning in lines of '@'; the words are what matters.
+            var lines = text.ReplaceLineEndings("\n").Split('\n')
+                .Select(l => l.Trim().Trim('@').Trim())
+                .Where(l => l.Length > 0);
+            return string.Join("; ", lines);
         }
 
         private async Task PumpStderrAsync(StreamReader reader)
@@ -236,7 +242,7 @@ public sealed class SshTransport : INodeTransport
             }
             var text = Stderr();
             var code = Process.ExitCode;
-            var what = code == 255 ? "ssh failed (exit code 255)" : $"the node command exited with code {code}";
+            var what = code == 255 ? "ssh exited with code 255" : $"the node command exited with code {code}";
             return text.Length > 0 ? $"{what}: {text}" : what;
         }
 

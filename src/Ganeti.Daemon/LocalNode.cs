@@ -18,11 +18,17 @@ public static class LocalNode
         new KvmHypervisor(paths),
     ];
 
-    public static NodeContext Context(string nodeName, GanetiPaths paths, ConfigData? cfg) => new(nodeName, paths, Hypervisors(paths))
+    public static NodeContext Context(string nodeName, GanetiPaths paths, ConfigData? cfg) =>
+        Context(nodeName, paths,
+            cfg is { Cluster.OsSearchPath.Count: > 0 } ? cfg.Cluster.OsSearchPath : GanetiPaths.DefaultOsSearchPath,
+            cfg is null ? [] : [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir]);
+
+    /// <summary>A node's context from the facts it needs, wherever they were read from.</summary>
+    public static NodeContext Context(string nodeName, GanetiPaths paths, IReadOnlyList<string> osSearchPath,
+        IEnumerable<string> fileStorageDirs) => new(nodeName, paths, Hypervisors(paths))
     {
-        OsSearchPath = cfg is { Cluster.OsSearchPath.Count: > 0 } ? cfg.Cluster.OsSearchPath : GanetiPaths.DefaultOsSearchPath,
-        AllowedFileStoragePaths = cfg is null ? [] : new[] { cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir }
-            .Where(p => !string.IsNullOrEmpty(p)).ToList(),
+        OsSearchPath = osSearchPath,
+        AllowedFileStoragePaths = fileStorageDirs.Where(p => !string.IsNullOrEmpty(p)).ToList(),
     };
 
     /// <summary>A transport factory for the embedded single node: the master's own node is called in-process.</summary>

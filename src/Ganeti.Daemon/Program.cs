@@ -16,6 +16,7 @@ public static class Program
         Commands:
           init      Initialise a new cluster with this machine as master (gnt-cluster init)
           master    Run the master daemon: job queue, scheduler and the Remote API
+          node      Serve this node's RPC procedures (node --stdio: for the master's SSH transport)
           htools    Run an htools program: hbal, hail, hspace, hroller, hinfo, hcheck (Ganeti's options)
           version   Print the version
 
@@ -38,6 +39,7 @@ public static class Program
             {
                 "init" => InitCommand.Run(rest, Console.Out),
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "htools" => RunHTools(rest),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown command '{command}'"),

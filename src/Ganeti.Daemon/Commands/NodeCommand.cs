@@ -1,0 +1,86 @@
+using System.Runtime.InteropServices;
+using Ganeti.Core.Config;
+using Ganeti.Core.Json;
+using Ganeti.Core.Paths;
+using Ganeti.Daemon.Cli;
+using Ganeti.Daemon.Posix;
+using Ganeti.NodeHelpers;
+using Ganeti.NodeHelpers.Rpc;
+using Ganeti.Remoting.NodeRpc;
+
+namespace Ganeti.Daemon.Commands;
+
+/// <summary>
+/// `ganetid node --stdio`: the node side of node RPC. The master's ssh client starts it (the
+/// cluster key is restricted to this command) and speaks framed JSON over its stdin/stdout.
+/// </summary>
+public static class NodeCommand
+{
+    public static readonly IReadOnlyList<OptionSpec> Options =
+    [
+        new("stdio", null, "Serve node RPC on stdin/stdout until end of input (how the master's SSH transport runs it)"),
+        new("root", "DIR", "Root of this node's state tree (default /)"),
+        new("node-name", "NAME", "This node's name in the cluster (default: the host name)"),
+    ];
+
+    public const string Usage = "ganetid node --stdio [options]";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, CancellationToken stop)
+    {
+        var p = new ArgParser("ganetid node", Options, args);
+        if (p.HelpRequested)
+        {
+            stdout.WriteLine(ArgParser.Help(Usage,
+                "Runs this machine's node role: hypervisors, storage and OS scripts behind the node RPC procedures.\n" +
+                "With --stdio it answers framed JSON requests on stdin/stdout, one per line, until end of input.", Options));
+            return 0;
+        }
+        if (p.Positional.Count > 0) throw new UsageException($"unexpected argument '{p.Positional[0]}'");
+        if (!p.Flag("stdio")) throw new UsageException("only --stdio is supported: the master reaches nodes over SSH");
+        var paths = new GanetiPaths(p.Get("root") ?? "/");
+        var nodeName = p.Get("node-name") ?? System.Net.Dns.GetHostName();
+        var dispatcher = NodeServices.CreateDispatcher(Context(nodeName, paths));
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
+        using var intr = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
+        var (input, output) = StandardStreams.TakeOver();
+        await using (input)
+        await using (output)
+        {
+            var server = new NodeRpcServer(nodeName, dispatcher.DispatchAsync);
+            await server.RunAsync(input, output, Console.Error, cts.Token);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// The node's context from the cluster facts it holds: its copy of config.data (master
+    /// candidates have one), else the ssconf files every node gets, else defaults.
+    /// </summary>
+    public static NodeContext Context(string nodeName, GanetiPaths paths)
+    {
+        if (File.Exists(paths.ConfigData))
+        {
+            try
+            {
+                return LocalNode.Context(nodeName, paths, GanetiJson.Deserialize<ConfigData>(File.ReadAllBytes(paths.ConfigData)));
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                Console.Error.WriteLine($"ganetid node: ignoring unreadable {paths.ConfigData}: {e.Message}");
+            }
+        }
+        var fileDirs = new[] { "file_storage_dir", "shared_file_storage_dir" }
+            .Select(key => ReadSsconf(paths, key)).OfType<string>().ToList();
+        return LocalNode.Context(nodeName, paths, paths.OsSearchPath, fileDirs);
+    }
+
+    private static string? ReadSsconf(GanetiPaths paths, string key)
+    {
+        var file = paths.SsconfPrefix + key;
+        if (!File.Exists(file)) return null;
+        var value = File.ReadAllText(file).Trim();
+        return value.Length == 0 ? null : value;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Ganeti.Remoting.NodeRpc;
+
+namespace Ganeti.Daemon.Tests.Lab;
+
+/// <summary>One node of the lab, as lab.sh lists it.</summary>
+public sealed record LabNode(int Number, string Name, string Address, string Root);
+
+/// <summary>
+/// A lab of three nodes made by tests/lab/lab.sh: network namespaces with their own sshd,
+/// reached with the lab's cluster key. Names and addresses differ from a lab a human may have
+/// up (prefix gntt, 10.78.0.0/24), and a lock file keeps two test runs from sharing them.
+/// Missing tools make the lab, and so the tests, fail: they never skip.
+/// </summary>
+public sealed class LabFixture : IAsyncLifetime
+{
+    public const int NodeCount = 3;
+    private const string Prefix = "gntt";
+    private const string Subnet = "10.78.0";
+    private FileStream? lockFile;
+
+    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "gntt-lab");
+
+    public IReadOnlyList<LabNode> Nodes { get; private set; } = [];
+
+    public string IdentityFile => Path.Combine(Dir, "id_cluster");
+
+    public string KnownHostsFile => Path.Combine(Dir, "known_hosts");
+
+    public static string Script { get; } = FindScript();
+
+    public SshTransportOptions TransportOptions => new() { IdentityFile = IdentityFile, KnownHostsFile = KnownHostsFile };
+
+    public SshTransport Transport(int number, SshTransportOptions? options = null)
+    {
+        var node = Nodes[number - 1];
+        return new SshTransport(node.Name, node.Address, options ?? TransportOptions);
+    }
+
+    public async Task InitializeAsync()
+    {
+        lockFile = await TakeLockAsync();
+        await RunAsync("down");
+        var (code, output, err) = await RunAsync("up", NodeCount.ToString());
+        if (code != 0) throw new InvalidOperationException($"lab.sh up {NodeCount} failed ({code}):\n{output}{err}");
+        Nodes = File.ReadAllLines(Path.Combine(Dir, "nodes")).Select((line, i) =>
+        {
+            var f = line.Split(' ');
+            return new LabNode(i + 1, f[0], f[1], f[2]);
+        }).ToList();
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            var (code, output, err) = await RunAsync("down");
+            if (code != 0) throw new InvalidOperationException($"lab.sh down failed ({code}):\n{output}{err}");
+        }
+        finally
+        {
+            lockFile?.Dispose();
+        }
+    }
+
+    /// <summary>Undoes what a test did to the nodes: links up, every sshd running.</summary>
+    public async Task HealAsync()
+    {
+        foreach (var n in Nodes)
+        {
+            await RunCheckedAsync("mend", n.Number.ToString());
+            var (code, _, _) = await RunAsync("exec", n.Number.ToString(), "sh", "-c", "ss -Hltn 'sport = :22' | grep -q LISTEN");
+            if (code != 0) await RunCheckedAsync("start-node", n.Number.ToString());
+        }
+    }
+
+    public async Task RunCheckedAsync(params string[] args)
+    {
+        var (code, output, err) = await RunAsync(args);
+        if (code != 0) throw new InvalidOperationException($"lab.sh {string.Join(' ', args)} failed ({code}):\n{output}{err}");
+    }
+
+    public async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["GANETID"] = Ganetid.Dll;
+        psi.Environment["GNTLAB_DIR"] = Dir;
+        psi.Environment["GNTLAB_PREFIX"] = Prefix;
+        psi.Environment["GNTLAB_SUBNET"] = Subnet;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task<FileStream> TakeLockAsync()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "gntt-lab.lock");
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "lab", "lab.sh");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException("tests/lab/lab.sh not found above " + AppContext.BaseDirectory);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LabCollection : ICollectionFixture<LabFixture>
+{
+    public const string Name = "lab";
+}

@@ -75,6 +75,25 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task HtoolsRunsHbalWithGanetisOptionsAndOutput()
+    {
+        Directory.CreateDirectory(root);
+        var data = Path.Combine(root, "cluster.data");
+        File.WriteAllText(data, string.Join("\n",
+            "default|g-uuid|preferred||", "",
+            "node1|4096|0|3584|102400|92160|4|N|g-uuid|1||N|1|0|1.0",
+            "node2|4096|0|4096|102400|102400|4|N|g-uuid|1||N|1|0|1.0", "",
+            "inst1|512|10240|1|running|Y|node1||plain||1|-|N", "", "",
+            "|128,1,1024,1,1,1|128,1,1024,1,1,1;32768,8,1048576,16,8,12|plain,diskless,file|4.0|32.0", ""));
+        var (code, output, err) = await Ganetid.RunAsync("htools", "hbal", "-t", data);
+        Assert.True(code == 0, err);
+        Assert.Contains("Initial score: 2.25312500", output);
+        Assert.Contains("Solution length=0", output);
+        (code, _, _) = await Ganetid.RunAsync("htools");
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
     public async Task MasterWithoutAClusterSaysSo()
     {
         var (code, _, err) = await Ganetid.RunAsync("master", "--root", root, "--rapi-port", "0");

@@ -7,6 +7,7 @@ using Ganeti.NodeHelpers.Hypervisors.Fake;
 using Ganeti.NodeHelpers.Hypervisors.Kvm;
 using Ganeti.NodeHelpers.Rpc;
 using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.Master.Tests.TestSupport;
 
@@ -44,18 +45,51 @@ public sealed class TestCluster : IAsyncDisposable
     public MasterDaemon Daemon { get; private set; }
     public IMasterService Service => Daemon.Service;
 
+    private readonly Dictionary<string, NodeRpcHandler> dispatchers = new(StringComparer.Ordinal);
+
     private MasterDaemon Start()
     {
         var cfg = ConfigStore.Load(Paths).Current;
         var node = cfg.MasterNode;
-        var ctx = new NodeContext(node.Name, Paths, [new FakeHypervisor(Paths), new KvmHypervisor(Paths)])
+        dispatchers[node.Name] = Dispatcher(node.Name, Paths, cfg, null);
+        return MasterDaemon.Start(Paths, n => dispatchers.TryGetValue(n.Name, out var d)
+                ? new InProcessTransport(n.Name, d)
+                : throw new Core.Errors.GanetiException("OpExecError", $"Node {n.Name} is not reachable", Core.Errors.ErrorCodes.Environment),
+            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null));
+    }
+
+    private static NodeRpcHandler Dispatcher(string nodeName, GanetiPaths paths, Core.Config.ConfigData cfg, Func<HvNodeInfo>? facts)
+    {
+        var ctx = new NodeContext(nodeName, paths, [new FakeHypervisor(paths, facts), new KvmHypervisor(paths)])
         {
             OsSearchPath = cfg.Cluster.OsSearchPath,
             AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
         };
-        var dispatcher = NodeServices.CreateDispatcher(ctx);
-        return MasterDaemon.Start(Paths, n => new InProcessTransport(n.Name, dispatcher.DispatchAsync),
-            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null));
+        return NodeServices.CreateDispatcher(ctx).DispatchAsync;
+    }
+
+    /// <summary>
+    /// Adds another node, served in-process from its own state tree, with the memory the fake
+    /// hypervisor reports for it (so allocators see different nodes).
+    /// </summary>
+    public async Task AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4)
+    {
+        var cfg = Daemon.Context.Config.Current;
+        var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "nodes", name));
+        dispatchers[name] = Dispatcher(name, paths, cfg, () => new HvNodeInfo
+        {
+            MemoryTotal = memoryMiB, MemoryFree = memoryMiB - 512, MemoryDom0 = 512, CpuTotal = cpus, CpuDom0 = 1,
+        });
+        var now = ConfigStore.Now();
+        await Daemon.Context.Config.UpdateAsync(c =>
+        {
+            var uuid = Guid.NewGuid().ToString();
+            c.Nodes[uuid] = new Core.Config.Node
+            {
+                Uuid = uuid, Name = name, PrimaryIp = "127.0.0.1", SecondaryIp = "127.0.0.1",
+                Group = c.MasterNode.Group, RootDir = paths.Root, Ctime = now, Mtime = now,
+            };
+        });
     }
 
     /// <summary>Stops the master (as a clean stop would) and starts a new one on the same state.</summary>

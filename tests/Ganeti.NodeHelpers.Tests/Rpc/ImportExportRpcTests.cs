@@ -36,7 +36,7 @@ public sealed class ImportExportRpcTests : OsTestBase
         }
         while (status.Any(s => !(bool)s!["done"]!) && DateTime.UtcNow < deadline);
         Assert.All(status, s => Assert.True((bool)s!["success"]!, s!.ToJsonString()));
-        Assert.Equal((string?)status[0]!["sha256"], (string?)status[1]!["sha256"]);
+        Assert.Equal((string?)status[0]!["checksum"], (string?)status[1]!["checksum"]);
         Assert.Equal(3L << 20, (long)status[0]!["bytes"]!);
         Assert.Equal(File.ReadAllBytes(source.Disks[0].Path!), File.ReadAllBytes(targetDisk.Path!));
         await Call("impexp_cleanup", $$"""{"name":"{{(string?)import["name"]}}"}""");

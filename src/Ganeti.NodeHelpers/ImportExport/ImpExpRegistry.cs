@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using Ganeti.Core.Errors;
 
 namespace Ganeti.NodeHelpers.ImportExport;
@@ -14,8 +15,8 @@ public sealed class ImpExpRegistry
     private int next;
 
     /// <summary>What impexp_status reports about one transfer.</summary>
-    public sealed record Status(string Name, bool Done, bool Success, long Bytes, long? TotalBytes, double MiBPerSecond,
-        string? Checksum, string? Error, int? ListenPort);
+    public sealed record Status(string Name, bool Done, bool Success, long Bytes, long? TotalBytes,
+        [property: JsonPropertyName("mib_per_second")] double MiBPerSecond, string? Checksum, string? Error, int? ListenPort);
 
     private sealed class Entry(string name, int? port, CancellationTokenSource cts)
     {

@@ -21,13 +21,15 @@ public sealed class ResizeGntInstanceDiskCommand : GntInstanceActionCmdlet
     [ValidateRange(0, 1024)]
     public int Index { get; set; }
 
-    /// <summary>How much to add: MiB, or with a unit (512M, 10G); PowerShell's 10GB (bytes) works too.</summary>
+    /// <summary>How much to add: MiB, or with a unit (512M, 10G); PowerShell's size literals (512MB, 10GB) work too.</summary>
     [Parameter(Mandatory = true, Position = 2, ParameterSetName = AmountSet)]
+    [SizeTransformation]
     [ValidateNotNullOrEmpty]
     public string Amount { get; set; } = "";
 
-    /// <summary>The disk's new size (Ganeti's --absolute): MiB, or with a unit (20G); PowerShell's 20GB works too. A disk never shrinks.</summary>
+    /// <summary>The disk's new size (Ganeti's --absolute): MiB, or with a unit (20G); PowerShell's size literals (20GB) work too. A disk never shrinks.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SizeSet)]
+    [SizeTransformation]
     [ValidateNotNullOrEmpty]
     public string Size { get; set; } = "";
 

@@ -38,6 +38,9 @@ public sealed class JobQueue
         Load();
     }
 
+    /// <summary>Raised with the jobs of each submission, once they are on disk.</summary>
+    public event Action<IReadOnlyList<JobEntry>>? Added;
+
     /// <summary>Jobs whose state was changed at load (running → error), for the log.</summary>
     public IReadOnlyList<long> RecoveredJobs { get; private set; } = [];
 
@@ -120,6 +123,7 @@ public sealed class JobQueue
     {
         if (Drained)
             throw new GanetiException("JobQueueDrainError", "Job queue is drained, refusing job");
+        List<JobEntry> entries;
         lock (sync)
         {
             if (jobs.Count + batch.Count > maxJobs)
@@ -127,7 +131,7 @@ public sealed class JobQueue
             if (jobs.Count + batch.Count > maxJobs)
                 throw new GanetiException("JobQueueFull", $"Job queue is full ({maxJobs} unfinished jobs)");
             var firstId = lastId + 1;
-            var entries = new List<JobEntry>();
+            entries = [];
             var received = Timestamp.Now();
             for (var i = 0; i < batch.Count; i++)
             {
@@ -154,8 +158,10 @@ public sealed class JobQueue
                 FillDependencies(e);
                 jobs[e.Job.Id] = e;
             }
-            return entries;
         }
+        // Outside the queue's lock: listeners (the scheduler) call back into the queue under theirs.
+        Added?.Invoke(entries);
+        return entries;
     }
 
     private static void ResolveDependencies(JsonObject op, long jobId)

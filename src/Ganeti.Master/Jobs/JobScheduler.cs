@@ -14,7 +14,9 @@ public sealed class JobScheduler : IAsyncDisposable
     private readonly JobQueue queue;
     private readonly IOpExecutor executor;
     private readonly object sync = new();
-    private readonly HashSet<long> started = [];
+    /// <summary>Jobs not started yet, in the order they may start: priority, then id.</summary>
+    private readonly SortedSet<(int Priority, long Id)> pending = [];
+    private readonly Dictionary<long, JobEntry> pendingEntries = [];
     private readonly List<Task> runningTasks = [];
     private readonly CancellationTokenSource shutdown = new();
     private int running;
@@ -24,6 +26,8 @@ public sealed class JobScheduler : IAsyncDisposable
         this.queue = queue;
         this.executor = executor;
         MaxRunningJobs = maxRunningJobs;
+        queue.Added += Enqueue;
+        Enqueue(queue.All().Where(e => e.Status == JobStatus.Queued).ToList());
     }
 
     /// <summary>How many jobs may run at once (Ganeti's max_running_jobs).</summary>
@@ -34,6 +38,16 @@ public sealed class JobScheduler : IAsyncDisposable
         get { lock (sync) return running; }
     }
 
+    private void Enqueue(IReadOnlyList<JobEntry> entries)
+    {
+        lock (sync)
+            foreach (var e in entries)
+            {
+                pending.Add((PriorityOf(e), e.Job.Id));
+                pendingEntries[e.Job.Id] = e;
+            }
+    }
+
     /// <summary>Looks for jobs that can start now. Call after submissions and job ends.</summary>
     public void Kick()
     {
@@ -42,23 +56,22 @@ public sealed class JobScheduler : IAsyncDisposable
         var toFail = new List<(JobEntry Entry, string Reason)>();
         lock (sync)
         {
-            var candidates = queue.All()
-                .Where(e => !started.Contains(e.Job.Id) && e.Status == JobStatus.Queued)
-                .Select(e => (Entry: e, Priority: PriorityOf(e)))
-                .OrderBy(x => x.Priority).ThenBy(x => x.Entry.Job.Id);
-            foreach (var (entry, _) in candidates)
+            foreach (var key in pending.ToList())
             {
+                if (running >= MaxRunningJobs) break;
+                var entry = pendingEntries[key.Id];
                 var (ready, failure) = CheckDependencies(entry);
                 if (failure is not null)
-                {
-                    started.Add(entry.Job.Id);
                     toFail.Add((entry, failure));
-                    continue;
+                else if (ready)
+                {
+                    running++;
+                    toStart.Add(entry);
                 }
-                if (!ready || running >= MaxRunningJobs) continue;
-                started.Add(entry.Job.Id);
-                running++;
-                toStart.Add(entry);
+                else
+                    continue;
+                pending.Remove(key);
+                pendingEntries.Remove(key.Id);
             }
             foreach (var e in toStart)
                 runningTasks.Add(Task.Run(() => RunJobAsync(e)));
@@ -114,7 +127,8 @@ public sealed class JobScheduler : IAsyncDisposable
                     op.StartTimestamp = Timestamp.Now();
                     input = (JsonObject)op.Input.DeepClone();
                 }
-                queue.Save(entry, durable: true);
+                // Not durable: a job found "queued" after a crash had changed nothing yet and may run again.
+                queue.Save(entry, durable: false);
                 try
                 {
                     var result = await executor.ExecuteAsync(input, new OpContext(queue, entry, op), token).ConfigureAwait(false);
@@ -205,12 +219,13 @@ public sealed class JobScheduler : IAsyncDisposable
         entry.Cancellation.Cancel();
         if (queuedNotStarted)
         {
-            bool startedAlready;
+            bool removed;
             lock (sync)
             {
-                startedAlready = !started.Add(id);
+                removed = pendingEntries.Remove(id);
+                if (removed) pending.RemoveWhere(k => k.Id == id);
             }
-            if (!startedAlready)
+            if (removed)
                 FinishRemaining(entry, 0, JobStatus.Canceled, Canceled());
         }
         else

@@ -5,6 +5,7 @@ using Ganeti.Daemon.Cli;
 using Ganeti.Master;
 using Ganeti.Master.Config;
 using Ganeti.Master.Rapi;
+using Ganeti.Master.Rpc;
 
 namespace Ganeti.Daemon.Commands;
 
@@ -39,7 +40,10 @@ public static class MasterCommand
             throw new UsageException($"--rapi-bind must be an IP address, got '{bind}'");
         var paths = new GanetiPaths(p.Get("root") ?? "/");
         var config = ConfigStore.Load(paths);
-        await using var daemon = MasterDaemon.Start(paths, LocalNode.EmbeddedTransports(paths, config.Current));
+        await using var daemon = MasterDaemon.Start(paths, LocalNode.ClusterTransports(paths, config), options: new MasterOptions
+        {
+            Ssh = new NodeSsh(paths),
+        });
         foreach (var id in daemon.Context.Queue.RecoveredJobs)
             Console.Error.WriteLine($"ganetid master: job {id} was running when the master stopped; marked as failed");
         var options = new RapiServerOptions

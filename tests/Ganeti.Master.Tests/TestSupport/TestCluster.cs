@@ -39,6 +39,9 @@ public sealed class TestCluster : IAsyncDisposable
         Daemon = Start();
     }
 
+    private readonly Dictionary<string, NodeRpcDispatcher> machines = new(StringComparer.Ordinal);
+    private readonly HashSet<string> down = new(StringComparer.Ordinal);
+
     public GanetiPaths Paths { get; }
     public string OsDir { get; }
     public MasterDaemon Daemon { get; private set; }
@@ -54,8 +57,56 @@ public sealed class TestCluster : IAsyncDisposable
             AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
         };
         var dispatcher = NodeServices.CreateDispatcher(ctx);
-        return MasterDaemon.Start(Paths, n => new InProcessTransport(n.Name, dispatcher.DispatchAsync),
-            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null));
+        lock (machines) machines[node.Name] = dispatcher;
+        return MasterDaemon.Start(Paths, Transport,
+            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null),
+            new MasterOptions { ReplicationTimeout = TimeSpan.FromSeconds(5), NodeCheckTimeout = TimeSpan.FromSeconds(5) });
+    }
+
+    /// <summary>
+    /// Another machine on the test network: its own root and dispatcher, answering to its name,
+    /// not part of the cluster until a node add takes it in.
+    /// </summary>
+    public GanetiPaths AddMachine(string name)
+    {
+        var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "machines", name));
+        Directory.CreateDirectory(paths.DataDir);
+        var ctx = new NodeContext(name, paths, [new FakeHypervisor(paths)])
+        {
+            OsSearchPath = [OsDir],
+            AllowedFileStoragePaths = [paths.DefaultFileStorageDir],
+        };
+        lock (machines) machines[name] = NodeServices.CreateDispatcher(ctx);
+        return paths;
+    }
+
+    /// <summary>The machine stops answering (true) or answers again (false).</summary>
+    public void SetDown(string name, bool isDown)
+    {
+        lock (machines)
+            if (isDown) down.Add(name);
+            else down.Remove(name);
+    }
+
+    private INodeTransport Transport(Core.Config.Node node) => new TestNetworkTransport(this, node.Name);
+
+    private sealed class TestNetworkTransport(TestCluster cluster, string name) : INodeTransport
+    {
+        public string NodeName => name;
+
+        public Task<System.Text.Json.Nodes.JsonNode?> CallAsync(string procedure, System.Text.Json.Nodes.JsonNode? args, TimeSpan timeout,
+            CancellationToken cancellationToken)
+        {
+            NodeRpcDispatcher? d;
+            lock (cluster.machines)
+            {
+                if (cluster.down.Contains(name) || !cluster.machines.TryGetValue(name, out d))
+                    throw new NodeUnreachableException(name, procedure, "no route to host");
+            }
+            return new InProcessTransport(name, d.DispatchAsync).CallAsync(procedure, args, timeout, cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Stops the master (as a clean stop would) and starts a new one on the same state.</summary>

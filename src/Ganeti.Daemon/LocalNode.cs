@@ -35,11 +35,11 @@ public static class LocalNode
     /// The master's transports: its own node served in-process by this process's dispatcher,
     /// every other node over SSH with the cluster key and known_hosts under the master's root.
     /// </summary>
-    public static Func<Node, INodeTransport> ClusterTransports(GanetiPaths paths, Master.Config.ConfigStore config)
+    public static Func<Node, INodeTransport> ClusterTransports(GanetiPaths paths, ConfigData cfg, Func<ConfigData> current,
+        Master.Rpc.NodeSsh ssh)
     {
-        var cfg = config.Current;
         var dispatcher = NodeServices.CreateDispatcher(Context(cfg.MasterNode.Name, paths, cfg));
-        return Master.Rpc.ClusterTransports.Create(() => config.Current, new Master.Rpc.NodeSsh(paths), dispatcher.DispatchAsync);
+        return Master.Rpc.ClusterTransports.Create(current, ssh, dispatcher.DispatchAsync);
     }
 
     /// <summary>A transport factory for the embedded single node: the master's own node is called in-process.</summary>

@@ -14,17 +14,26 @@
         'Add-GntTag'
         'Connect-GntCluster'
         'Disconnect-GntCluster'
+        'Dismount-GntInstanceDisk'
+        'Enter-GntInstanceConsole'
+        'Export-GntInstance'
         'Get-GntCluster'
         'Get-GntInstance'
+        'Get-GntInstanceConsole'
         'Get-GntJob'
         'Get-GntNode'
         'Get-GntOS'
         'Get-GntTag'
+        'Import-GntInstance'
+        'Install-GntInstanceOS'
+        'Mount-GntInstanceDisk'
         'New-GntInstance'
         'Receive-GntJob'
         'Remove-GntInstance'
+        'Remove-GntInstanceExport'
         'Remove-GntTag'
         'Rename-GntInstance'
+        'Resize-GntInstanceDisk'
         'Restart-GntInstance'
         'Start-GntInstance'
         'Stop-GntInstance'
@@ -39,7 +48,7 @@
         PSData = @{
             Tags         = @('Ganeti', 'GanetiCluster', 'Virtualization', 'Cluster', 'KVM', 'VM', 'RAPI', 'Linux', 'PSEdition_Core')
             LicenseUri   = 'https://www.gnu.org/licenses/old-licenses/gpl-2.0.html'
-            ReleaseNotes = 'First release: connection, cluster, nodes, OS, instances (create, start, stop, reboot, remove, rename), jobs and tags.'
+            ReleaseNotes = 'Connection, cluster, nodes, OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console), backups (export, import, remove), jobs and tags.'
         }
     }
 }

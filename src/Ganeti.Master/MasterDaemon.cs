@@ -18,11 +18,29 @@ namespace Ganeti.Master;
 /// </summary>
 public sealed class MasterDaemon : IAsyncDisposable
 {
+    /// <summary>Finished jobs older than this are archived, as Ganeti's watcher does.</summary>
+    public static readonly TimeSpan JobArchiveAge = TimeSpan.FromHours(6);
+
+    private readonly Timer archiver;
+
     private MasterDaemon(MasterContext context, JobScheduler scheduler)
     {
         Context = context;
         Scheduler = scheduler;
         Service = new MasterService(context, scheduler);
+        archiver = new Timer(_ => ArchiveOldJobs(context), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+    }
+
+    private static void ArchiveOldJobs(MasterContext context)
+    {
+        try
+        {
+            context.Queue.AutoArchive(JobArchiveAge);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"ganetid master: archiving old jobs failed: {e.Message}");
+        }
     }
 
     public MasterContext Context { get; }
@@ -67,6 +85,7 @@ public sealed class MasterDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await archiver.DisposeAsync().ConfigureAwait(false);
         await Scheduler.DisposeAsync().ConfigureAwait(false);
         // Whatever the queue still has to tell the candidates, within reason.
         await Context.Replication.Queue.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10))

@@ -41,9 +41,28 @@ function New-GntTestOS([string] $Root, [string] $Name = 'pester-noop') {
     New-Item -ItemType Directory -Force -Path $dir | Out-Null
     Set-Content -Path (Join-Path $dir 'ganeti_api_version') -Value '20'
     Set-Content -Path (Join-Path $dir 'variants.list') -Value 'default'
+    # API 20 needs the list of OS parameters, even an empty one.
+    Set-Content -Path (Join-Path $dir 'parameters.list') -Value $null
     foreach ($script in 'create', 'import', 'export', 'rename', 'verify') {
         $file = Join-Path $dir $script
         Set-Content -Path $file -Value "#!/bin/sh`nexit 0"
+        chmod +x $file
+    }
+}
+
+function New-GntTestCopyOS([string] $Root, [string] $Name = 'pester-copy') {
+    # An OS definition whose export and import scripts copy the disk's bytes, so an export and
+    # import round trip carries data; create writes a marker that a reinstall can be seen by.
+    New-GntTestOS -Root $Root -Name $Name
+    $dir = Join-Path $Root "srv/ganeti/os/$Name"
+    $scripts = @{
+        create = 'printf "installed %s reinstall=%s\n" "$INSTANCE_NAME" "${INSTANCE_REINSTALL:-0}" | dd of="$DISK_0_PATH" conv=notrunc 2>/dev/null'
+        export = 'cat "$EXPORT_DEVICE"'
+        import = 'dd of="$IMPORT_DEVICE" conv=notrunc 2>/dev/null'
+    }
+    foreach ($script in $scripts.Keys) {
+        $file = Join-Path $dir $script
+        Set-Content -Path $file -Value "#!/bin/sh`nset -e`n$($scripts[$script])"
         chmod +x $file
     }
 }

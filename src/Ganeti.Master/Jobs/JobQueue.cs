@@ -27,9 +27,12 @@ public sealed class JobQueue
     private readonly SortedDictionary<long, JobEntry> jobs = [];
     private long lastId;
 
-    public JobQueue(GanetiPaths paths)
+    private readonly int maxJobs;
+
+    public JobQueue(GanetiPaths paths, int maxJobs = MaxJobs)
     {
         this.paths = paths;
+        this.maxJobs = maxJobs;
         Directory.CreateDirectory(paths.QueueDir);
         Directory.CreateDirectory(paths.QueueArchiveDir);
         Load();
@@ -125,8 +128,10 @@ public sealed class JobQueue
             throw new GanetiException("JobQueueDrainError", "Job queue is drained, refusing job");
         lock (sync)
         {
-            if (jobs.Count + batch.Count > MaxJobs)
-                throw new GanetiException("JobQueueFull", $"Job queue is full ({MaxJobs} jobs); archive finished jobs first");
+            if (jobs.Count + batch.Count > maxJobs)
+                MakeRoom(jobs.Count + batch.Count - maxJobs);
+            if (jobs.Count + batch.Count > maxJobs)
+                throw new GanetiException("JobQueueFull", $"Job queue is full ({maxJobs} unfinished jobs)");
             var firstId = lastId + 1;
             var entries = new List<JobEntry>();
             var received = Timestamp.Now();
@@ -262,16 +267,32 @@ public sealed class JobQueue
     public bool Archive(long id)
     {
         lock (sync)
-        {
-            if (!jobs.TryGetValue(id, out var e) || !JobStatus.IsFinal(e.Status)) return false;
-            var target = ArchiveFile(id);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            return ArchiveLocked(id);
+    }
+
+    private bool ArchiveLocked(long id)
+    {
+        if (!jobs.TryGetValue(id, out var e) || !JobStatus.IsFinal(e.Status)) return false;
+        var target = ArchiveFile(id);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        lock (e.Sync)
             File.Move(JobFile(id), target, overwrite: true);
-            AtomicFile.SyncDirectory(paths.QueueDir);
-            FileRenamed?.Invoke(JobFileName(id), Path.GetRelativePath(paths.QueueDir, target).Replace('\\', '/'));
-            jobs.Remove(id);
-            return true;
-        }
+        AtomicFile.SyncDirectory(paths.QueueDir);
+        FileRenamed?.Invoke(JobFileName(id), Path.GetRelativePath(paths.QueueDir, target).Replace('\\', '/'));
+        jobs.Remove(id);
+        return true;
+    }
+
+    /// <summary>
+    /// Archives the oldest finished jobs to make room for new ones: at this master's throughput the
+    /// queue limit would otherwise be reached long before the periodic archiving runs. Archived
+    /// jobs stay readable by id.
+    /// </summary>
+    private void MakeRoom(int needed)
+    {
+        var finished = jobs.Values.Where(e => JobStatus.IsFinal(e.Status)).Select(e => e.Job.Id).Take(needed).ToList();
+        foreach (var id in finished)
+            ArchiveLocked(id);
     }
 
     /// <summary>Archives finished jobs that ended more than <paramref name="age"/> ago.</summary>

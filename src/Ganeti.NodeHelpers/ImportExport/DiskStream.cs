@@ -42,7 +42,6 @@ public static class DiskStream
         await counting.WriteAsync(headerJson, cancellationToken).ConfigureAwait(false);
 
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var framer = new ChunkWriter(counting);
         long bytes = 0;
         await using (var compressor = StreamCompression.Compress(header.Compression, framer))
@@ -53,7 +52,6 @@ public static class DiskStream
             while ((n = await ReadFullAsync(source, buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hmac.AppendData(buffer, 0, n);
-                sha.AppendData(buffer, 0, n);
                 await compressor.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 bytes += n;
                 if (progress is not null && watch.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
@@ -68,10 +66,11 @@ public static class DiskStream
         var trailer = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(trailer, bytes);
         await counting.WriteAsync(trailer, cancellationToken).ConfigureAwait(false);
-        await counting.WriteAsync(hmac.GetHashAndReset(), cancellationToken).ConfigureAwait(false);
+        var mac = hmac.GetHashAndReset();
+        await counting.WriteAsync(mac, cancellationToken).ConfigureAwait(false);
         await counting.FlushAsync(cancellationToken).ConfigureAwait(false);
         progress?.Report(new TransferProgress(bytes, header.Size, watch.Elapsed));
-        return new TransferResult(bytes, counting.Count, Convert.ToHexStringLower(sha.GetHashAndReset()), watch.Elapsed);
+        return new TransferResult(bytes, counting.Count, Convert.ToHexStringLower(mac), watch.Elapsed);
     }
 
     public static async Task<(Header Header, TransferResult Result)> ReceiveAsync(Stream wire, Stream destination, byte[] secret,
@@ -104,7 +103,6 @@ public static class DiskStream
         StreamCompression.Check(header.Compression);
 
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var chunks = new ChunkReader(counting);
         long bytes = 0;
         await using (var decompressor = StreamCompression.Decompress(header.Compression, chunks))
@@ -115,7 +113,6 @@ public static class DiskStream
             while ((n = await decompressor.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 hmac.AppendData(buffer, 0, n);
-                sha.AppendData(buffer, 0, n);
                 await destination.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
                 bytes += n;
                 if (progress is not null && watch.Elapsed - lastReport > TimeSpan.FromMilliseconds(250))
@@ -131,11 +128,12 @@ public static class DiskStream
         var sentBytes = BinaryPrimitives.ReadInt64BigEndian(trailer);
         if (sentBytes != bytes)
             throw GanetiException.Exec($"Disk stream damaged: {bytes} bytes received, the sender sent {sentBytes}");
-        if (!CryptographicOperations.FixedTimeEquals(trailer.AsSpan(8), hmac.GetHashAndReset()))
+        var mac = hmac.GetHashAndReset();
+        if (!CryptographicOperations.FixedTimeEquals(trailer.AsSpan(8), mac))
             throw GanetiException.Exec("Disk stream damaged or not from the expected sender: checksum mismatch");
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
         progress?.Report(new TransferProgress(bytes, header.Size, watch.Elapsed));
-        return (header, new TransferResult(bytes, counting.Count, Convert.ToHexStringLower(sha.GetHashAndReset()), watch.Elapsed));
+        return (header, new TransferResult(bytes, counting.Count, Convert.ToHexStringLower(mac), watch.Elapsed));
     }
 
     /// <summary>A fresh per-transfer secret, and its text form for RPC arguments.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization;
 using Ganeti.Core.Errors;
 
 namespace Ganeti.NodeHelpers.ImportExport;
@@ -14,8 +15,8 @@ public sealed class ImpExpRegistry
     private int next;
 
     /// <summary>What impexp_status reports about one transfer.</summary>
-    public sealed record Status(string Name, bool Done, bool Success, long Bytes, long? TotalBytes, double MiBPerSecond,
-        string? Sha256, string? Error, int? ListenPort);
+    public sealed record Status(string Name, bool Done, bool Success, long Bytes, long? TotalBytes,
+        [property: JsonPropertyName("mib_per_second")] double MiBPerSecond, string? Checksum, string? Error, int? ListenPort);
 
     private sealed class Entry(string name, int? port, CancellationTokenSource cts)
     {
@@ -66,7 +67,7 @@ public sealed class ImpExpRegistry
         var e = entries.TryGetValue(name, out var x) ? x : throw GanetiException.NotFound("Import/export", name);
         var bytes = e.Result?.Bytes ?? e.Progress.Bytes;
         return new Status(e.Name, e.Done, e.Done && e.Error is null, bytes, e.Progress.TotalBytes,
-            e.Result?.MiBPerSecond ?? e.Progress.MiBPerSecond, e.Result?.Sha256, e.Error, e.Port);
+            e.Result?.MiBPerSecond ?? e.Progress.MiBPerSecond, e.Result?.Checksum, e.Error, e.Port);
     }
 
     public void Abort(string name)

@@ -6,9 +6,3 @@ public sealed record TransferProgress(long Bytes, long? TotalBytes, TimeSpan Ela
     public double MiBPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / 1048576.0 / Elapsed.TotalSeconds : 0;
     public double? Percent => TotalBytes is > 0 ? 100.0 * Bytes / TotalBytes.Value : null;
 }
-
-/// <summary>How a stream ended: disk bytes, bytes on the wire, the SHA-256 of the disk data and the time taken.</summary>
-public sealed record TransferResult(long Bytes, long WireBytes, string Sha256, TimeSpan Elapsed)
-{
-    public double MiBPerSecond => Elapsed.TotalSeconds > 0 ? Bytes / 1048576.0 / Elapsed.TotalSeconds : 0;
-}

@@ -21,6 +21,3 @@ public sealed record OsDefinition
 
     public string? Script(string name) => Scripts.TryGetValue(name, out var p) ? p : null;
 }
-
-/// <summary>One line of parameters.list: a name and what it means.</summary>
-public sealed record OsParameter(string Name, string Documentation);

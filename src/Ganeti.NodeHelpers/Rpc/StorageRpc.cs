@@ -14,6 +14,10 @@ public static class StorageRpc
 {
     /// <summary>Free/total space per storage unit; node info uses the same drivers.</summary>
     public const string StorageSpace = "storage_space";
+    public const string BlockdevFind = "blockdev_find";
+    public const string BlockdevSnapshot = "blockdev_snapshot";
+    public const string BlockdevSetInfo = "blockdev_setinfo";
+    public const string ExtStorageVerify = "extstorage_verify";
 
     /// <summary>What blockdev_create and blockdev_assemble answer.</summary>
     public sealed record BlockdevLocation(string Path, string? Uri, string Format);
@@ -122,6 +126,43 @@ public static class StorageRpc
                 result.Add(new MirrorStatus(s.SyncPercent, s.EstimatedTimeSeconds, s.IsDegraded, s.LdiskStatus));
             }
             return RpcArgs.Result(result);
+        });
+
+        // {disk} → {path, uri, format} or null when the disk is not present
+        d.Register(BlockdevFind, async (args, ct) =>
+        {
+            var disk = Disk(args, BlockdevFind);
+            var found = await drivers.For(disk).FindAsync(disk, ct).ConfigureAwait(false);
+            return found is null ? null : Location(found);
+        });
+
+        // {disk, snap_name} → logical_id of the snapshot
+        d.Register(BlockdevSnapshot, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, BlockdevSnapshot);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", BlockdevSnapshot);
+            var id = await drivers.For(disk).SnapshotAsync(disk, RpcArgs.Get<string>(a, "snap_name", BlockdevSnapshot), ct).ConfigureAwait(false);
+            return RpcArgs.Result(id);
+        });
+
+        // {disk, info} → null
+        d.Register(BlockdevSetInfo, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, BlockdevSetInfo);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", BlockdevSetInfo);
+            await drivers.For(disk).SetInfoAsync(disk, RpcArgs.Get<string>(a, "info", BlockdevSetInfo), ct).ConfigureAwait(false);
+            return null;
+        });
+
+        // {provider, ext_params} → null, or the provider's verify error
+        d.Register(ExtStorageVerify, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, ExtStorageVerify);
+            if (drivers.For(Storage.Ext.ExtStorageDriver.TemplateName) is not Storage.Ext.ExtStorageDriver ext)
+                throw Core.Errors.GanetiException.Program("the ext driver is not the ExtStorage driver");
+            await ext.VerifyAsync(RpcArgs.Get<string>(a, "provider", ExtStorageVerify),
+                RpcArgs.GetOptional<Dictionary<string, JsonElement>>(a, "ext_params") ?? [], ct).ConfigureAwait(false);
+            return null;
         });
 
         d.Register(StorageSpace, async (args, ct) =>

@@ -8,37 +8,36 @@ namespace Ganeti.NodeHelpers.Storage;
 /// </summary>
 public static class DiskWiper
 {
-    private const int Chunk = 1 << 20;
+    private const int Chunk = 4 << 20;
+    private const long MiB = 1 << 20;
 
     /// <summary>Zeroes [offset, offset+size) MiB of path and syncs; returns bytes written.</summary>
-    public static async Task<long> WipeAsync(string path, long offsetMiB, long sizeMiB, IProgress<long>? progress,
+    public static Task<long> WipeAsync(string path, long offsetMiB, long sizeMiB, IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
         if (offsetMiB < 0 || sizeMiB < 0)
             throw GanetiException.WrongInput($"Invalid wipe range: offset {offsetMiB} MiB, size {sizeMiB} MiB");
-        var zeros = new byte[Chunk];
-        await using var f = new FileStream(path, new FileStreamOptions
+        // Plain positional writes on a worker thread: the async file path costs more than the I/O here.
+        return Task.Run(() =>
         {
-            Mode = FileMode.Open,
-            Access = FileAccess.Write,
-            Share = FileShare.ReadWrite,
-            BufferSize = 0,
-        });
-        long end = (offsetMiB + sizeMiB) * Chunk;
-        var deviceSize = f.Length > 0 ? f.Length : end;
-        if (end > deviceSize)
-            throw GanetiException.WrongInput(
-                $"Cannot wipe {path} up to {end / Chunk} MiB: it holds only {deviceSize / Chunk} MiB");
-        f.Position = offsetMiB * Chunk;
-        long written = 0;
-        while (f.Position < end)
-        {
-            var n = (int)Math.Min(Chunk, end - f.Position);
-            await f.WriteAsync(zeros.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-            written += n;
-            progress?.Report(written);
-        }
-        f.Flush(flushToDisk: true);
-        return written;
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            var deviceSize = Posix.IsBlockDevice(path) ? BlockDevices.SizeBytes(path) : RandomAccess.GetLength(handle);
+            var start = offsetMiB * MiB;
+            var end = (offsetMiB + sizeMiB) * MiB;
+            if (end > deviceSize)
+                throw GanetiException.WrongInput($"Cannot wipe {path} up to {end / MiB} MiB: it holds only {deviceSize / MiB} MiB");
+            var zeros = new byte[Chunk];
+            for (var pos = start; pos < end;)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var n = (int)Math.Min(Chunk, end - pos);
+                RandomAccess.Write(handle, zeros.AsSpan(0, n), pos);
+                pos += n;
+                progress?.Report(pos - start);
+            }
+            using (var fs = new FileStream(handle, FileAccess.Write, 0))
+                fs.Flush(flushToDisk: true);
+            return end - start;
+        }, cancellationToken);
     }
 }

@@ -37,6 +37,11 @@ public static class GntErrorMap
         new($"Gnt{noun}NotFound", "ObjectNotFound", false, $"{Spaced(noun)} '{name}' does not exist.",
             $"Run Get-Gnt{noun} to list the {Spaced(noun).ToLowerInvariant()}s that exist.");
 
+    /// <summary>A console asked of an instance that does not run (the master answers 503).</summary>
+    public static GntErrorInfo ConsoleUnavailable(string instance) =>
+        new("GntWrongState", "InvalidOperation", false, $"Instance '{instance}' is not running, so it has no console.",
+            $"Start it first: Start-GntInstance -Name {instance}");
+
     public static GntErrorInfo Classify(Exception ex)
     {
         switch (ex)

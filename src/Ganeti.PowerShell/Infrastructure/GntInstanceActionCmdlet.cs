@@ -1,55 +1,17 @@
 using System.Management.Automation;
-using Ganeti.PowerShell.Completers;
 using Ganeti.Remoting.Rapi.Model;
 
 namespace Ganeti.PowerShell.Infrastructure;
 
 /// <summary>
-/// Base of the cmdlets that act on existing instances by name (start, stop, restart, remove).
-/// Names bind from the pipeline by property name; a name with wildcards is expanded with one
-/// listing per command; an exact name goes to the master as given, which reports it if unknown.
+/// Base of the cmdlets that act on existing instances and, with -PassThru, write each instance
+/// as it is after its job (start, stop, restart, remove, reinstall, grow-disk, ...).
 /// </summary>
-public abstract class GntInstanceActionCmdlet : GntJobCmdlet
+public abstract class GntInstanceActionCmdlet : GntInstanceTargetCmdlet
 {
-    private IReadOnlyList<string>? _allNames;
-
-    /// <summary>Instance names; wildcards allowed.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("InstanceName")]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(InstanceNameCompleter))]
-    public string[] Name { get; set; } = [];
-
     /// <summary>When the job succeeded, write the instance as it is now.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        foreach (var pattern in Name)
-        {
-            if (!WildcardMatcher.ContainsWildcard(pattern))
-            {
-                SubmitFor(WildcardMatcher.Unescape(pattern));
-                continue;
-            }
-            try
-            {
-                _allNames ??= Run(ct => Client.GetInstanceNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
-            }
-            var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allNames.Where(matcher.IsMatch))
-                SubmitFor(name);
-        }
-    }
-
-    /// <summary>Submits the job for one instance (through <see cref="GntJobCmdlet.Submit"/>).</summary>
-    protected abstract void SubmitFor(string instance);
 
     protected override void OnJobSucceeded(Submitted submitted, GntJob job)
     {

@@ -27,6 +27,10 @@ public sealed class InstanceCreateParameters
     public bool NoInstall { get; init; }
     public bool NoNameCheck { get; init; }
     public bool NoIpCheck { get; init; }
+    /// <summary>Import mode (Import-GntInstance): the node holding the export.</summary>
+    public string? SourceNode { get; init; }
+    /// <summary>Import mode: the export directory, or its name under the cluster's export directory.</summary>
+    public string? SourcePath { get; init; }
 }
 
 /// <summary>Turns New-GntInstance's parameters into OP_INSTANCE_CREATE's, as gnt-instance add does.</summary>
@@ -66,6 +70,9 @@ public static class InstanceCreateBuilder
         return new InstanceCreateSpec
         {
             Name = p.Name,
+            Mode = string.IsNullOrEmpty(p.SourcePath) ? "create" : "import",
+            SourceNode = Empty(p.SourceNode),
+            SourcePath = Empty(p.SourcePath),
             OS = string.IsNullOrEmpty(p.OS) ? null : p.OS,
             DiskTemplate = string.IsNullOrEmpty(p.DiskTemplate) ? (disks.Count == 0 ? "diskless" : null) : p.DiskTemplate,
             Disks = disks,
@@ -89,7 +96,8 @@ public static class InstanceCreateBuilder
 
     private static string? Empty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    private static IReadOnlyDictionary<string, object?>? Plain(IDictionary? d)
+    /// <summary>A hashtable of parameters with lower-case keys and PowerShell wrappers removed, as Ganeti takes them.</summary>
+    public static IReadOnlyDictionary<string, object?>? Plain(IDictionary? d)
     {
         if (d is null) return null;
         var result = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);

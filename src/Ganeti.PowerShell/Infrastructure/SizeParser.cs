@@ -32,4 +32,30 @@ public static class SizeParser
         // Ganeti rounds up to whole MiB.
         return (long)Math.Ceiling(mib);
     }
+
+    /// <summary>
+    /// A size argument as given to a parameter: a number (not text) of at least 1 MiB is bytes,
+    /// as PowerShell's 512MB and 10GB literals are, and becomes "NNNM"; a smaller number is MiB
+    /// as in Ganeti's CLI; anything else is returned as is, for <see cref="ParseMiB"/>.
+    /// </summary>
+    public static object FromArgument(object? value)
+    {
+        double? number = value switch
+        {
+            int i => i,
+            long l => l,
+            uint u => u,
+            ulong ul => ul,
+            double d => d,
+            float f => f,
+            decimal m => (double)m,
+            _ => null,
+        };
+        if (number is not { } n)
+            return value!;
+        if (n < 0)
+            throw new FormatException($"A size cannot be negative: {n.ToString(CultureInfo.InvariantCulture)}.");
+        var mib = n >= 1 << 20 ? Math.Ceiling(n / (1 << 20)) : Math.Ceiling(n);
+        return mib.ToString("0", CultureInfo.InvariantCulture) + "M";
+    }
 }

@@ -176,6 +176,45 @@ public sealed class RapiClient : IDisposable
     public Task<long> GetInstanceInfoAsync(string name, bool? isStatic = null, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.GetInstanceInfo(name, isStatic, reason), ct);
 
+    /// <summary><c>PUT /2/instances/I/activate-disks</c> (a dry run through <c>POST /2/jobs</c>); returns the job id.</summary>
+    public Task<long> ActivateInstanceDisksAsync(string name, bool ignoreSize = false, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ActivateInstanceDisks(name, ignoreSize, dryRun, reason), ct);
+
+    /// <summary><c>PUT /2/instances/I/deactivate-disks</c> (a dry run through <c>POST /2/jobs</c>); returns the job id.</summary>
+    public Task<long> DeactivateInstanceDisksAsync(string name, bool force = false, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.DeactivateInstanceDisks(name, force, dryRun, reason), ct);
+
+    /// <summary><c>POST /2/instances/I/disk/N/grow</c>; returns the job id.</summary>
+    public Task<long> GrowInstanceDiskAsync(string name, int disk, long amountMiB, bool absolute = false, bool? waitForSync = null,
+        bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.GrowInstanceDisk(name, disk, amountMiB, absolute, waitForSync, dryRun, reason), ct);
+
+    /// <summary><c>POST /2/instances/I/reinstall</c> (a dry run through <c>POST /2/jobs</c>); returns the job id.</summary>
+    public Task<long> ReinstallInstanceAsync(string name, string? os = null, IEnumerable<KeyValuePair<string, object?>>? osParams = null,
+        bool start = true, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ReinstallInstance(name, os, osParams, start, dryRun, reason), ct);
+
+    /// <summary><c>PUT /2/instances/I/export</c> in local mode; returns the job id.</summary>
+    public Task<long> ExportInstanceAsync(string name, string destinationNode, bool shutdown = true, bool removeInstance = false,
+        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ExportInstance(name, destinationNode, shutdown, removeInstance, shutdownTimeout, dryRun, reason), ct);
+
+    /// <summary><c>DELETE /2/instances/I/export</c>; returns the job id.</summary>
+    public Task<long> RemoveInstanceExportAsync(string name, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.RemoveInstanceExport(name, dryRun, reason), ct);
+
+    /// <summary>
+    /// <c>GET /2/instances/I/console</c>. The master answers 503 for an instance that is not
+    /// running, which this reports as <see cref="RapiErrorKind.Unavailable"/>.
+    /// </summary>
+    public async Task<GntConsole> GetInstanceConsoleAsync(string name, CancellationToken ct = default)
+    {
+        var req = RapiRequests.GetInstanceConsole(name);
+        return GntConsole.FromWire(name, await SendAsync(req, ct).ConfigureAwait(false) as JsonObject ?? throw Protocol(req, "a console object"));
+    }
+
     // ---- jobs ------------------------------------------------------------------------------
 
     /// <summary><c>GET /2/jobs?bulk=1</c>: all jobs with J_FIELDS_BULK (no log, no results).</summary>

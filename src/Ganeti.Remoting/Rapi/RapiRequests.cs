@@ -92,6 +92,91 @@ public static class RapiRequests
         return new(HttpMethod.Get, $"/2/instances/{Seg(name)}/info", q);
     }
 
+    /// <summary>
+    /// <c>PUT /2/instances/I/activate-disks</c>. RAPI passes no dry-run to this opcode, so a dry
+    /// run goes as the same opcode through <c>POST /2/jobs</c>, where the master checks it.
+    /// </summary>
+    public static RapiRequest ActivateInstanceDisks(string name, bool ignoreSize = false, bool dryRun = false, string? reason = null)
+    {
+        if (dryRun)
+            return SubmitJob([new JsonObject { ["OP_ID"] = "OP_INSTANCE_ACTIVATE_DISKS", ["instance_name"] = name, ["ignore_size"] = ignoreSize }],
+                true, reason);
+        var q = new List<KeyValuePair<string, string>>();
+        if (ignoreSize) q.Add(new("ignore_size", "1"));
+        AddReason(q, reason);
+        return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/activate-disks", q);
+    }
+
+    /// <summary><c>PUT /2/instances/I/deactivate-disks[?force=1]</c>; a dry run goes through <c>POST /2/jobs</c>.</summary>
+    public static RapiRequest DeactivateInstanceDisks(string name, bool force = false, bool dryRun = false, string? reason = null)
+    {
+        if (dryRun)
+            return SubmitJob([new JsonObject { ["OP_ID"] = "OP_INSTANCE_DEACTIVATE_DISKS", ["instance_name"] = name, ["force"] = force }],
+                true, reason);
+        var q = new List<KeyValuePair<string, string>>();
+        if (force) q.Add(new("force", "1"));
+        AddReason(q, reason);
+        return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/deactivate-disks", q);
+    }
+
+    /// <summary>
+    /// <c>POST /2/instances/I/disk/N/grow</c> with {amount (MiB), absolute, wait_for_sync}; the
+    /// body's parameters go into the opcode, so dry_run travels there too.
+    /// </summary>
+    public static RapiRequest GrowInstanceDisk(string name, int disk, long amountMiB, bool absolute = false, bool? waitForSync = null,
+        bool dryRun = false, string? reason = null)
+    {
+        if (disk < 0) throw new ArgumentOutOfRangeException(nameof(disk), "a disk index is 0 or more");
+        var body = new JsonObject { ["amount"] = amountMiB };
+        if (absolute) body["absolute"] = true;
+        if (waitForSync is { } w) body["wait_for_sync"] = w;
+        if (dryRun) body["dry_run"] = true;
+        return new(HttpMethod.Post, $"/2/instances/{Seg(name)}/disk/{disk.ToString(CultureInfo.InvariantCulture)}/grow",
+            Common(dryRun, reason), body);
+    }
+
+    /// <summary>
+    /// <c>POST /2/instances/I/reinstall</c> with {os, osparams, start}: the master makes one job of
+    /// shutdown, reinstall and (unless start is false) startup. That job has no dry run, so a dry
+    /// run sends OP_INSTANCE_REINSTALL alone through <c>POST /2/jobs</c>; the master then checks
+    /// the OS and the instance as they are now.
+    /// </summary>
+    public static RapiRequest ReinstallInstance(string name, string? os = null, IEnumerable<KeyValuePair<string, object?>>? osParams = null,
+        bool start = true, bool dryRun = false, string? reason = null)
+    {
+        var osparams = osParams is null ? null : ToJson(osParams);
+        if (dryRun)
+            return SubmitJob([new JsonObject
+            {
+                ["OP_ID"] = "OP_INSTANCE_REINSTALL", ["instance_name"] = name, ["os_type"] = os, ["osparams"] = osparams,
+            }], true, reason);
+        var body = new JsonObject { ["start"] = start };
+        if (os is not null) body["os"] = os;
+        if (osparams is not null) body["osparams"] = osparams;
+        return new(HttpMethod.Post, $"/2/instances/{Seg(name)}/reinstall", Common(false, reason), body);
+    }
+
+    /// <summary>
+    /// <c>PUT /2/instances/I/export</c> (gnt-backup export) in local mode: {mode, destination (the
+    /// target node), shutdown, remove_instance, shutdown_timeout}; dry_run travels in the body.
+    /// </summary>
+    public static RapiRequest ExportInstance(string name, string destinationNode, bool shutdown = true, bool removeInstance = false,
+        int? shutdownTimeout = null, bool dryRun = false, string? reason = null)
+    {
+        var body = new JsonObject { ["mode"] = "local", ["destination"] = destinationNode, ["shutdown"] = shutdown };
+        if (removeInstance) body["remove_instance"] = true;
+        if (shutdownTimeout is { } t) body["shutdown_timeout"] = t;
+        if (dryRun) body["dry_run"] = true;
+        return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/export", Common(dryRun, reason), body);
+    }
+
+    /// <summary><c>DELETE /2/instances/I/export</c> (gnt-backup remove): removes the instance's export from every node.</summary>
+    public static RapiRequest RemoveInstanceExport(string name, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Delete, $"/2/instances/{Seg(name)}/export", Common(dryRun, reason), dryRun ? new JsonObject { ["dry_run"] = true } : null);
+
+    /// <summary><c>GET /2/instances/I/console</c>: the console of a running instance (503 when it is not running).</summary>
+    public static RapiRequest GetInstanceConsole(string name) => new(HttpMethod.Get, $"/2/instances/{Seg(name)}/console");
+
     public static RapiRequest GetJobs(bool bulk) => new(HttpMethod.Get, "/2/jobs", bulk ? Q(("bulk", "1")) : []);
     public static RapiRequest GetJob(long id) => new(HttpMethod.Get, $"/2/jobs/{id.ToString(CultureInfo.InvariantCulture)}");
 

@@ -108,6 +108,25 @@ public class JobQueueTests
     }
 
     [Fact]
+    public void AFullQueueArchivesItsOldestFinishedJobsAndRefusesOnlyWhenAllAreUnfinished()
+    {
+        using var dir = new TempDir();
+        var queue = new JobQueue(new GanetiPaths(dir.Path), maxJobs: 3);
+        var first = queue.Add([[Delay()], [Delay()], [Delay()]]);
+        foreach (var e in first.Take(2))
+        {
+            e.Job.Ops[0].Status = JobStatus.Success;
+            queue.Save(e, durable: true);
+        }
+        var next = queue.Add([[Delay()], [Delay()]]);
+        Assert.Equal(2, next.Count);
+        Assert.Null(queue.Get(first[0].Job.Id));
+        Assert.Equal(JobStatus.Success, queue.ReadJob(first[0].Job.Id)!.CalcStatus());
+        var e2 = Assert.Throws<GanetiException>(() => queue.Add([[Delay()]]));
+        Assert.Equal("JobQueueFull", e2.ErrorClass);
+    }
+
+    [Fact]
     public void AJobFileWrittenByGanetiReadsBack()
     {
         const string ganetiJob = """

@@ -7,6 +7,7 @@ using Ganeti.NodeHelpers.Hypervisors.Fake;
 using Ganeti.NodeHelpers.Hypervisors.Kvm;
 using Ganeti.NodeHelpers.Rpc;
 using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.Master.Tests.TestSupport;
 
@@ -39,33 +40,27 @@ public sealed class TestCluster : IAsyncDisposable
         Daemon = Start();
     }
 
-    private readonly Dictionary<string, NodeRpcDispatcher> machines = new(StringComparer.Ordinal);
-    private readonly HashSet<string> down = new(StringComparer.Ordinal);
-
     public GanetiPaths Paths { get; }
     public string OsDir { get; }
     public MasterDaemon Daemon { get; private set; }
     public IMasterService Service => Daemon.Service;
 
+    private readonly Dictionary<string, NodeRpcHandler> dispatchers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> down = new(StringComparer.Ordinal);
+
     private MasterDaemon Start()
     {
         var cfg = ConfigStore.Load(Paths).Current;
         var node = cfg.MasterNode;
-        var ctx = new NodeContext(node.Name, Paths, [new FakeHypervisor(Paths), new KvmHypervisor(Paths)])
-        {
-            OsSearchPath = cfg.Cluster.OsSearchPath,
-            AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
-        };
-        var dispatcher = NodeServices.CreateDispatcher(ctx);
-        lock (machines) machines[node.Name] = dispatcher;
-        return MasterDaemon.Start(Paths, Transport,
+        lock (dispatchers) dispatchers[node.Name] = Dispatcher(node.Name, Paths, cfg, null);
+        return MasterDaemon.Start(Paths, n => new TestNetworkTransport(this, n.Name),
             (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null),
             new MasterOptions { ReplicationTimeout = TimeSpan.FromSeconds(5), NodeCheckTimeout = TimeSpan.FromSeconds(5) });
     }
 
     /// <summary>
-    /// Another machine on the test network: its own root and dispatcher, answering to its name,
-    /// not part of the cluster until a node add takes it in.
+    /// Another machine on the test network: its own root and dispatcher (fake hypervisor only),
+    /// answering to its name, not part of the cluster until a node add takes it in.
     /// </summary>
     public GanetiPaths AddMachine(string name)
     {
@@ -76,37 +71,70 @@ public sealed class TestCluster : IAsyncDisposable
             OsSearchPath = [OsDir],
             AllowedFileStoragePaths = [paths.DefaultFileStorageDir],
         };
-        lock (machines) machines[name] = NodeServices.CreateDispatcher(ctx);
+        lock (dispatchers) dispatchers[name] = NodeServices.CreateDispatcher(ctx).DispatchAsync;
         return paths;
     }
 
     /// <summary>The machine stops answering (true) or answers again (false).</summary>
     public void SetDown(string name, bool isDown)
     {
-        lock (machines)
+        lock (dispatchers)
             if (isDown) down.Add(name);
             else down.Remove(name);
     }
 
-    private INodeTransport Transport(Core.Config.Node node) => new TestNetworkTransport(this, node.Name);
-
+    /// <summary>Reaches a machine by name, unless it is down or unknown ("no route to host").</summary>
     private sealed class TestNetworkTransport(TestCluster cluster, string name) : INodeTransport
     {
         public string NodeName => name;
 
-        public Task<System.Text.Json.Nodes.JsonNode?> CallAsync(string procedure, System.Text.Json.Nodes.JsonNode? args, TimeSpan timeout,
-            CancellationToken cancellationToken)
+        public Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            NodeRpcDispatcher? d;
-            lock (cluster.machines)
+            NodeRpcHandler? d;
+            lock (cluster.dispatchers)
             {
-                if (cluster.down.Contains(name) || !cluster.machines.TryGetValue(name, out d))
+                if (cluster.down.Contains(name) || !cluster.dispatchers.TryGetValue(name, out d))
                     throw new NodeUnreachableException(name, procedure, "no route to host");
             }
-            return new InProcessTransport(name, d.DispatchAsync).CallAsync(procedure, args, timeout, cancellationToken);
+            return new InProcessTransport(name, d).CallAsync(procedure, args, timeout, cancellationToken);
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static NodeRpcHandler Dispatcher(string nodeName, GanetiPaths paths, Core.Config.ConfigData cfg, Func<HvNodeInfo>? facts)
+    {
+        var ctx = new NodeContext(nodeName, paths, [new FakeHypervisor(paths, facts), new KvmHypervisor(paths)])
+        {
+            OsSearchPath = cfg.Cluster.OsSearchPath,
+            AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
+        };
+        return NodeServices.CreateDispatcher(ctx).DispatchAsync;
+    }
+
+    /// <summary>
+    /// Adds another node, served in-process from its own state tree, with the memory the fake
+    /// hypervisor reports for it (so allocators see different nodes).
+    /// </summary>
+    public async Task AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4)
+    {
+        var cfg = Daemon.Context.Config.Current;
+        var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "nodes", name));
+        var handler = Dispatcher(name, paths, cfg, () => new HvNodeInfo
+        {
+            MemoryTotal = memoryMiB, MemoryFree = memoryMiB - 512, MemoryDom0 = 512, CpuTotal = cpus, CpuDom0 = 1,
+        });
+        lock (dispatchers) dispatchers[name] = handler;
+        var now = ConfigStore.Now();
+        await Daemon.Context.Config.UpdateAsync(c =>
+        {
+            var uuid = Guid.NewGuid().ToString();
+            c.Nodes[uuid] = new Core.Config.Node
+            {
+                Uuid = uuid, Name = name, PrimaryIp = "127.0.0.1", SecondaryIp = "127.0.0.1",
+                Group = c.MasterNode.Group, RootDir = paths.Root, Ctime = now, Mtime = now,
+            };
+        });
     }
 
     /// <summary>Stops the master (as a clean stop would) and starts a new one on the same state.</summary>

@@ -39,7 +39,7 @@ public sealed class DiskStreamTests
         Assert.Equal(data, received.ToArray());
         Assert.Equal(compression, header.Compression);
         Assert.Equal(data.Length, result.Bytes);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), result.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(HMACSHA256.HashData(Secret, data)), result.Checksum);
         Assert.Equal(data.Length, reports[^1].Bytes);
         Assert.Equal(100.0, reports[^1].Percent);
         if (compression != "none")
@@ -78,7 +78,7 @@ public sealed class DiskStreamTests
             new DiskStream.Header("gzip-fast", data.Length, "x"), null, default);
         var (_, result) = await receive;
         Assert.Equal(data, received.ToArray());
-        Assert.Equal(sent.Sha256, result.Sha256);
+        Assert.Equal(sent.Checksum, result.Checksum);
         Assert.Equal(sent.WireBytes, result.WireBytes);
     }
 

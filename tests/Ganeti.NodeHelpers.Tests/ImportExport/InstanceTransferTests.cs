@@ -81,7 +81,7 @@ public sealed class InstanceTransferTests : OsTestBase
         var receive = transfer.ReceiveDiskAsync(target, 0, DiskDataMode.OsScripts, listener, secret, TimeSpan.FromSeconds(30), null, default);
         var sent = await transfer.SendDiskAsync(source, 0, DiskDataMode.OsScripts, "127.0.0.1", listener.EndPoint.Port, secret, "gzip", null, default);
         var received = await receive;
-        Assert.Equal(sent!.Sha256, received.Sha256);
+        Assert.Equal(sent!.Checksum, received.Checksum);
         Assert.Equal(File.ReadAllBytes(source.Disks[0].Path!), File.ReadAllBytes(target.Disks[0].Path!));
     }
 

@@ -36,8 +36,9 @@ public sealed class ImportExportRpcTests : OsTestBase
         }
         while (status.Any(s => !(bool)s!["done"]!) && DateTime.UtcNow < deadline);
         Assert.All(status, s => Assert.True((bool)s!["success"]!, s!.ToJsonString()));
-        Assert.Equal((string?)status[0]!["sha256"], (string?)status[1]!["sha256"]);
+        Assert.Equal((string?)status[0]!["checksum"], (string?)status[1]!["checksum"]);
         Assert.Equal(3L << 20, (long)status[0]!["bytes"]!);
+        Assert.True((double)status[1]!["mib_per_second"]! > 0);
         Assert.Equal(File.ReadAllBytes(source.Disks[0].Path!), File.ReadAllBytes(targetDisk.Path!));
         await Call("impexp_cleanup", $$"""{"name":"{{(string?)import["name"]}}"}""");
     }

@@ -94,4 +94,17 @@ public sealed class StorageAndOsRpcTests : OsTestBase
         var renamed = await Call("instance_run_rename", $$"""{"instance":{{instance}},"old_name":"old.example.com","debug":0}""");
         Assert.Contains("rename-noop-old.example.com-inst1.example.com-", (string?)renamed!["log_file"]);
     }
+
+    [Fact]
+    public async Task Blockdev_find_answers_null_for_a_missing_disk_and_snapshot_is_refused_for_file_disks()
+    {
+        var path = Path.Combine(Root.FileStorageDir, "f.example.com", "d.file.disk0");
+        Assert.Null(await Call("blockdev_find", $$"""{"disk":{{DiskJson(path)}}}"""));
+        await Call("blockdev_create", $$"""{"disk":{{DiskJson(path)}},"instance_name":"f","size_mib":4,"on_primary":true}""");
+        Assert.Equal(path, (string?)(await Call("blockdev_find", $$"""{"disk":{{DiskJson(path)}}}"""))!["path"]);
+        Assert.Null(await Call("blockdev_setinfo", $$"""{"disk":{{DiskJson(path)}},"info":"originstname+f"}"""));
+        await Assert.ThrowsAsync<GanetiException>(() => Call("blockdev_snapshot", $$"""{"disk":{{DiskJson(path)}},"snap_name":"s"}"""));
+        await Assert.ThrowsAsync<GanetiException>(() => Call("blockdev_create",
+            """{"disk":{"uuid":"x","dev_type":"diskless"},"instance_name":"f","size_mib":4,"on_primary":true}"""));
+    }
 }

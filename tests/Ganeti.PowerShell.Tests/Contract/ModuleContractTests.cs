@@ -66,12 +66,17 @@ public sealed class ModuleContractTests : IDisposable
         Assert.Empty(missing);
     }
 
+    /// <summary>Destructive beyond their verb: a reinstall erases the instance's disks.</summary>
+    private static readonly HashSet<string> DestructiveNonRemove = new(StringComparer.Ordinal) { "Install-GntInstanceOS" };
+
     [Fact]
     public void Only_destructive_cmdlets_have_high_confirm_impact()
     {
-        var high = _cmdlets.Where(c => c.SupportsShouldProcess && c.ConfirmImpact == "High").Select(c => c.Verb).Distinct();
-        Assert.All(high, v => Assert.Equal("Remove", v));
+        var high = _cmdlets.Where(c => c.SupportsShouldProcess && c.ConfirmImpact == "High").ToList();
+        Assert.All(high, c => Assert.True(c.Verb == "Remove" || DestructiveNonRemove.Contains(c.Name), c.Name));
         Assert.Equal("High", _cmdlets.Single(c => c.Name == "Remove-GntInstance").ConfirmImpact);
+        Assert.Equal("High", _cmdlets.Single(c => c.Name == "Remove-GntInstanceExport").ConfirmImpact);
+        Assert.Equal("High", _cmdlets.Single(c => c.Name == "Install-GntInstanceOS").ConfirmImpact);
     }
 
     [Fact]
@@ -203,7 +208,10 @@ public sealed class ModuleContractTests : IDisposable
     [Fact]
     public void Identity_parameters_bind_from_the_pipeline_by_property_name()
     {
-        foreach (var name in new[] { "Start-GntInstance", "Stop-GntInstance", "Restart-GntInstance", "Remove-GntInstance", "Rename-GntInstance", "New-GntInstance", "Get-GntInstance" })
+        foreach (var name in new[] { "Start-GntInstance", "Stop-GntInstance", "Restart-GntInstance", "Remove-GntInstance", "Rename-GntInstance", "New-GntInstance", "Get-GntInstance",
+                     "Mount-GntInstanceDisk", "Dismount-GntInstanceDisk", "Resize-GntInstanceDisk", "Install-GntInstanceOS",
+                     "Export-GntInstance", "Import-GntInstance", "Remove-GntInstanceExport", "Get-GntInstanceConsole",
+                     "Enter-GntInstanceConsole" })
         {
             var p = _cmdlets.Single(c => c.Name == name).Parameters.Single(x => x.Name == "Name");
             Assert.True(p.Sets.All(s => s.ByPropertyName), name);

@@ -40,3 +40,23 @@ public class ParsingTests
         Assert.Throws<FormatException>(() => KeyValueList.Parse("link"));
     }
 }
+
+public class SizeArgumentTests
+{
+    [Theory]
+    [InlineData(536870912, "512M")]      // 512MB
+    [InlineData(1073741824L, "1024M")]   // 1GB
+    [InlineData(1.5 * 1073741824, "1536M")]
+    [InlineData(2048, "2048M")]          // a small number is MiB, as in Ganeti's CLI
+    [InlineData(1048577, "2M")]          // bytes round up to whole MiB
+    public void Numbers_of_at_least_1_MiB_are_bytes_and_smaller_ones_MiB(object input, string expected)
+    {
+        Assert.Equal(expected, SizeParser.FromArgument(input));
+    }
+
+    [Fact]
+    public void Text_is_left_to_the_size_parser()
+    {
+        Assert.Equal("10G", SizeParser.FromArgument("10G"));
+    }
+}

@@ -149,8 +149,8 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         Node pnode;
         if (Op.Pnode is not null)
             pnode = ResolveNode(Op.Pnode);
-        else if (Op.Iallocator is not null || !string.IsNullOrEmpty(cluster.DefaultIallocator))
-            throw GanetiException.Prereq("Instance allocators are not available on this master yet; give the primary node (pnode)", ErrorCodes.WrongInput);
+        else if ((Op.Iallocator ?? cluster.DefaultIallocator) is { Length: > 0 } allocator)
+            pnode = await AllocateAsync(allocator, filledBe, ct).ConfigureAwait(false);
         else
         {
             var candidates = Cfg.Nodes.Values.Where(n => n.VmCapable && !n.Offline && !n.Drained).ToList();
@@ -224,6 +224,43 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
                     $"Not enough memory on node {pnode.Name} to start the instance: needed {needed} MiB, available {hv.MemoryFree} MiB",
                     ErrorCodes.InsufficientResources);
         }
+    }
+
+    /// <summary>Asks the instance allocator for a primary node (gnt-instance add -I).</summary>
+    private async Task<Node> AllocateAsync(string allocator, Dictionary<string, JsonElement> be, CancellationToken ct)
+    {
+        var disks = Op.Disks.Select(d => new JsonObject
+        {
+            ["size"] = d.TryGetValue("size", out var s) ? SizeOf(s) ?? 0 : 0,
+            ["mode"] = Params.GetString(d, "mode") ?? "rw",
+            ["spindles"] = d.TryGetValue("spindles", out var sp) && sp.TryGetInt32(out var spi) ? spi : null,
+        }).ToList();
+        var request = new JsonObject
+        {
+            ["type"] = "allocate",
+            ["name"] = name,
+            ["required_nodes"] = 1,
+            ["disk_template"] = diskTemplate,
+            ["disks"] = new JsonArray(disks.Select(d => (JsonNode?)d).ToArray()),
+            ["disk_space_total"] = disks.Sum(d => d["size"]!.GetValue<long>()),
+            ["nics"] = new JsonArray(Op.Nics.Select(n => (JsonNode?)new JsonObject
+            {
+                ["mac"] = Params.GetString(n, "mac") ?? "auto",
+                ["ip"] = Params.GetString(n, "ip"),
+                ["bridge"] = Params.GetString(n, "link"),
+            }).ToArray()),
+            ["vcpus"] = Params.GetInt(be, "vcpus") ?? 1,
+            ["memory"] = Params.GetInt(be, "maxmem") ?? 128,
+            ["spindle_use"] = Params.GetInt(be, "spindle_use") ?? 1,
+            ["os"] = Op.OsType ?? "",
+            ["tags"] = new JsonArray(Op.Tags.Select(t => (JsonNode?)t).ToArray()),
+            ["hypervisor"] = hypervisor,
+        };
+        var result = await Allocation.IAllocatorRunner.RunAsync(Master, Cfg, allocator, request, ct).ConfigureAwait(false);
+        var chosen = (result as JsonArray)?.FirstOrDefault()?.GetValue<string>()
+            ?? throw GanetiException.Exec($"Instance allocator {allocator} returned no node");
+        Log($"Instance allocator {allocator} chose node {chosen}");
+        return ResolveNode(chosen);
     }
 
     private HashSet<string> UsedMacs() =>

@@ -3,28 +3,6 @@ using Ganeti.Core.Errors;
 
 namespace Ganeti.NodeHelpers.Storage.Lvm;
 
-/// <summary>A volume group line of vgs: name, free and size in MiB.</summary>
-public sealed record VgInfo(string Name, long FreeMiB, long SizeMiB);
-
-/// <summary>A physical volume line of pvs; attr's 'a' (allocatable) decides whether it counts.</summary>
-public sealed record PvInfo(string Name, string VgName, long FreeMiB, long SizeMiB, string Attr)
-{
-    public bool Allocatable => Attr.Length > 0 && Attr[0] == 'a';
-}
-
-/// <summary>
-/// A logical volume line of lvs. lv_attr (10 characters since LVM 2.02.89): [0] type (s
-/// snapshot, o origin, v virtual, - plain), [4] state (a active), [5] open (o), [8] health
-/// (p partial: a PV is missing).
-/// </summary>
-public sealed record LvInfo(string Name, string VgName, long SizeMiB, string Attr)
-{
-    public bool Active => Attr.Length > 4 && Attr[4] == 'a';
-    public bool Open => Attr.Length > 5 && Attr[5] == 'o';
-    public bool Partial => Attr.Length > 8 && Attr[8] == 'p';
-    public bool Virtual => Attr.Length > 0 && Attr[0] == 'v';
-}
-
 /// <summary>
 /// Parsers of lvm2's report commands run as
 /// <c>--noheadings --nosuffix --units=m --unbuffered --separator=|</c>: one line per object,

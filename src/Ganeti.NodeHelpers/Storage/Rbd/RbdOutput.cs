@@ -3,9 +3,6 @@ using Ganeti.Core.Errors;
 
 namespace Ganeti.NodeHelpers.Storage.Rbd;
 
-/// <summary>One mapped image of rbd showmapped.</summary>
-public sealed record RbdMapping(string Pool, string Name, string Snap, string Device);
-
 /// <summary>Parsers of the rbd and ceph CLIs' JSON output.</summary>
 public static class RbdOutput
 {

@@ -31,6 +31,10 @@ public sealed class GntJob
     /// <summary>The RAPI results as received, kept to map per-opcode results.</summary>
     internal JsonArray? RawOpResult { get; init; }
 
+    /// <summary>The result of opcode <paramref name="index"/> as JSON, for typed readers of opcode results.</summary>
+    public JsonNode? OpResultJson(int index) =>
+        RawOpResult is not null && index >= 0 && index < RawOpResult.Count ? RawOpResult[index]?.DeepClone() : null;
+
     public bool IsFinished => Status is "success" or "error" or "canceled";
     public TimeSpan? Duration => StartTime is { } s && EndTime is { } e ? e - s : null;
 

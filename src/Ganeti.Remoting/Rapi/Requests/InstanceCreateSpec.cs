@@ -35,6 +35,10 @@ public sealed class InstanceCreateSpec
     public bool? IpCheck { get; init; }
     public bool? WaitForSync { get; init; }
     public IReadOnlyList<string>? Tags { get; init; }
+    /// <summary>Import mode: the node holding the export.</summary>
+    public string? SourceNode { get; init; }
+    /// <summary>Import mode: the export directory (or its name, relative to the cluster's export directory).</summary>
+    public string? SourcePath { get; init; }
 
     /// <summary>The body of <c>POST /2/instances</c> (request version 1).</summary>
     public JsonObject ToBody()
@@ -73,6 +77,8 @@ public sealed class InstanceCreateSpec
         if (NameCheck is { } nameCheck) b["name_check"] = nameCheck;
         if (IpCheck is { } ipCheck) b["ip_check"] = ipCheck;
         if (WaitForSync is { } wfs) b["wait_for_sync"] = wfs;
+        if (SourceNode is not null) b["src_node"] = SourceNode;
+        if (SourcePath is not null) b["src_path"] = SourcePath;
         if (Tags is { Count: > 0 }) b["tags"] = new JsonArray(Tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
         return b;
     }

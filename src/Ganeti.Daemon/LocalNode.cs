@@ -31,6 +31,17 @@ public static class LocalNode
         AllowedFileStoragePaths = fileStorageDirs.Where(p => !string.IsNullOrEmpty(p)).ToList(),
     };
 
+    /// <summary>
+    /// The master's transports: its own node served in-process by this process's dispatcher,
+    /// every other node over SSH with the cluster key and known_hosts under the master's root.
+    /// </summary>
+    public static Func<Node, INodeTransport> ClusterTransports(GanetiPaths paths, ConfigData cfg, Func<ConfigData> current,
+        Master.Rpc.NodeSsh ssh)
+    {
+        var dispatcher = NodeServices.CreateDispatcher(Context(cfg.MasterNode.Name, paths, cfg));
+        return Master.Rpc.ClusterTransports.Create(current, ssh, dispatcher.DispatchAsync);
+    }
+
     /// <summary>A transport factory for the embedded single node: the master's own node is called in-process.</summary>
     public static Func<Node, INodeTransport> EmbeddedTransports(GanetiPaths paths, ConfigData cfg)
     {

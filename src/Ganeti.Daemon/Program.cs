@@ -37,7 +37,7 @@ public static class Program
         {
             return command switch
             {
-                "init" => InitCommand.Run(rest, Console.Out),
+                "init" => await InitCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "htools" => RunHTools(rest),

@@ -5,6 +5,7 @@ using Ganeti.Master.Jobs;
 using Ganeti.Master.LogicalUnits;
 using Ganeti.Master.Locking;
 using Ganeti.Master.Query;
+using Ganeti.Master.Replication;
 using Ganeti.Master.Rpc;
 using Ganeti.Remoting.NodeRpc;
 
@@ -48,13 +49,19 @@ public sealed class MasterDaemon : IAsyncDisposable
 
     /// <summary>Loads the state under <paramref name="paths"/> and starts running queued jobs.</summary>
     public static MasterDaemon Start(GanetiPaths paths, Func<Node, INodeTransport> transports,
-        Func<string, CancellationToken, Task<string?>>? resolveHost = null)
+        Func<string, CancellationToken, Task<string?>>? resolveHost = null, MasterOptions? options = null)
     {
+        options ??= new MasterOptions();
         var config = ConfigStore.Load(paths);
         var queue = new JobQueue(paths);
         queue.PrepareLoaded();
         var rpc = new NodeRpcClient(transports);
         var locks = new LockManager();
+        var queueReplicator = new JobQueueReplicator(paths, rpc, () => config.Current) { Timeout = options.ReplicationTimeout };
+        queue.FileWritten = queueReplicator.Updated;
+        queue.FileRenamed = queueReplicator.Renamed;
+        var replicator = new ConfigReplicator(paths, rpc, queueReplicator, config.Current) { Timeout = options.ReplicationTimeout };
+        config.AfterWrite = replicator.ReplicateAsync;
         var context = new MasterContext
         {
             Paths = paths,
@@ -64,6 +71,9 @@ public sealed class MasterDaemon : IAsyncDisposable
             Queue = queue,
             Query = new QueryEngine(() => config.Current, queue, rpc, locks),
             ResolveHost = resolveHost ?? MasterContext.DefaultResolveAsync,
+            Replication = replicator,
+            Ssh = options.Ssh,
+            NodeCheckTimeout = options.NodeCheckTimeout,
         };
         config.Changed += c => Ssconf.Write(paths, c);
         var scheduler = new JobScheduler(queue, new Processor(context), config.Current.Cluster.MaxRunningJobs);
@@ -77,6 +87,9 @@ public sealed class MasterDaemon : IAsyncDisposable
     {
         await archiver.DisposeAsync().ConfigureAwait(false);
         await Scheduler.DisposeAsync().ConfigureAwait(false);
+        // Whatever the queue still has to tell the candidates, within reason.
+        await Context.Replication.Queue.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10))
+            .ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         await Context.Rpc.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -13,11 +13,19 @@ namespace Ganeti.Master;
 /// <summary>The master's answers to clients, over the job queue, scheduler, query engine and configuration.</summary>
 public sealed class MasterService(MasterContext master, JobScheduler scheduler) : IMasterService
 {
-    public Task<long> SubmitJobAsync(IReadOnlyList<JsonObject> ops, CancellationToken cancellationToken) =>
-        Task.FromResult(Submit([ops])[0]);
+    public async Task<long> SubmitJobAsync(IReadOnlyList<JsonObject> ops, CancellationToken cancellationToken) =>
+        (await SubmitAsync([ops]).ConfigureAwait(false))[0];
 
     public Task<IReadOnlyList<long>> SubmitManyJobsAsync(IReadOnlyList<IReadOnlyList<JsonObject>> jobs, CancellationToken cancellationToken) =>
-        Task.FromResult(Submit(jobs));
+        SubmitAsync(jobs);
+
+    /// <summary>Adds the jobs durably and copies them to the master candidates before handing out their ids.</summary>
+    private async Task<IReadOnlyList<long>> SubmitAsync(IReadOnlyList<IReadOnlyList<JsonObject>> jobs)
+    {
+        var ids = Submit(jobs);
+        await master.Replication.Queue.FlushAsync().ConfigureAwait(false);
+        return ids;
+    }
 
     private IReadOnlyList<long> Submit(IReadOnlyList<IReadOnlyList<JsonObject>> jobs)
     {

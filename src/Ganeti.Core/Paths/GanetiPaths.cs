@@ -28,6 +28,13 @@ public sealed class GanetiPaths
     public string RapiCert => Path.Combine(DataDir, "rapi.pem");
     public string ClusterDomainSecret => Path.Combine(DataDir, "cluster-domain-secret");
     public string SsconfPrefix => Path.Combine(DataDir, "ssconf_");
+
+    /// <summary>The cluster's SSH key (private part; ".pub" beside it): the master's only identity towards nodes.</summary>
+    public string ClusterSshKey => Path.Combine(DataDir, "id_cluster");
+    public string ClusterSshPublicKey => ClusterSshKey + ".pub";
+
+    /// <summary>The host keys of the cluster's nodes, the only ones the master's ssh client accepts.</summary>
+    public string KnownHosts => Path.Combine(DataDir, "known_hosts");
     public string HooksDir => Under("etc/ganeti/hooks");
     public string FileStoragePathsFile => Under("etc/ganeti/file-storage-paths");
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ganeti.Core.Paths;
 using Ganeti.Daemon.Cli;
 using Ganeti.Master.Config;
+using Ganeti.Master.Rpc;
 
 namespace Ganeti.Daemon.Commands;
 
@@ -36,7 +37,7 @@ public static class InitCommand
 
     public const string Usage = "ganetid init [options] [CLUSTER-NAME]";
 
-    public static int Run(IReadOnlyList<string> args, TextWriter stdout)
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var p = new ArgParser("ganetid init", Options, args);
         if (p.HelpRequested)
@@ -93,9 +94,11 @@ public static class InitCommand
         var paths = new GanetiPaths(options.Root);
         if (users.Count > 0)
             File.AppendAllLines(paths.RapiUsers, users.Select(u => $"{u.Name} {{cleartext}}{u.Password} write"));
+        await NodeSsh.CreateClusterKeyAsync(paths, $"ganeti cluster key of {cfg.Cluster.ClusterName}", cancellationToken);
         stdout.WriteLine($"Cluster {cfg.Cluster.ClusterName} initialised under {paths.Root}");
         stdout.WriteLine($"  master node: {cfg.MasterNode.Name} ({cfg.MasterNode.PrimaryIp})");
         stdout.WriteLine($"  hypervisors: {string.Join(", ", cfg.Cluster.EnabledHypervisors)}; disk templates: {string.Join(", ", cfg.Cluster.EnabledDiskTemplates)}");
+        stdout.WriteLine($"  cluster SSH key: {paths.ClusterSshPublicKey} (allow it on each node to run only 'ganetid node --stdio')");
         stdout.WriteLine($"  start the master with: ganetid master --root {paths.Root}");
         return 0;
     }

@@ -5,6 +5,7 @@ using Ganeti.Daemon.Cli;
 using Ganeti.Master;
 using Ganeti.Master.Config;
 using Ganeti.Master.Rapi;
+using Ganeti.Master.Rpc;
 
 namespace Ganeti.Daemon.Commands;
 
@@ -39,7 +40,11 @@ public static class MasterCommand
             throw new UsageException($"--rapi-bind must be an IP address, got '{bind}'");
         var paths = new GanetiPaths(p.Get("root") ?? "/");
         var config = ConfigStore.Load(paths);
-        await using var daemon = MasterDaemon.Start(paths, LocalNode.EmbeddedTransports(paths, config.Current));
+        var ssh = new NodeSsh(paths);
+        MasterDaemon? started = null;
+        // Transports are made on first use, by then from the running master's configuration.
+        var transports = LocalNode.ClusterTransports(paths, config.Current, () => started?.Context.Config.Current ?? config.Current, ssh);
+        await using var daemon = started = MasterDaemon.Start(paths, transports, options: new MasterOptions { Ssh = ssh });
         foreach (var id in daemon.Context.Queue.RecoveredJobs)
             Console.Error.WriteLine($"ganetid master: job {id} was running when the master stopped; marked as failed");
         var options = new RapiServerOptions

@@ -41,6 +41,12 @@ public sealed class JobQueue
     /// <summary>Raised with the jobs of each submission, once they are on disk.</summary>
     public event Action<IReadOnlyList<JobEntry>>? Added;
 
+    /// <summary>Called after a queue file (name relative to the queue directory) was written: replication.</summary>
+    public Action<string, byte[]>? FileWritten { get; set; }
+
+    /// <summary>Called after a queue file was renamed (archived): replication.</summary>
+    public Action<string, string>? FileRenamed { get; set; }
+
     /// <summary>Jobs whose state was changed at load (running → error), for the log.</summary>
     public IReadOnlyList<long> RecoveredJobs { get; private set; } = [];
 
@@ -151,10 +157,14 @@ public sealed class JobQueue
             }
             // The serial first: after a crash between the two writes an id is skipped, never reused.
             lastId = firstId + batch.Count - 1;
-            AtomicFile.Write(paths.QueueSerial, System.Text.Encoding.ASCII.GetBytes($"{lastId}\n"), durable: false);
+            var serial = System.Text.Encoding.ASCII.GetBytes($"{lastId}\n");
+            AtomicFile.Write(paths.QueueSerial, serial, durable: false);
+            FileWritten?.Invoke("serial", serial);
             foreach (var e in entries)
             {
-                AtomicFile.Write(JobFile(e.Job.Id), GanetiJson.SerializeToUtf8(e.Job));
+                var bytes = GanetiJson.SerializeToUtf8(e.Job);
+                AtomicFile.Write(JobFile(e.Job.Id), bytes);
+                FileWritten?.Invoke(JobFileName(e.Job.Id), bytes);
                 FillDependencies(e);
                 jobs[e.Job.Id] = e;
             }
@@ -213,7 +223,9 @@ public sealed class JobQueue
                     FillDependencies(e);
     }
 
-    private string JobFile(long id) => Path.Combine(paths.QueueDir, $"job-{id}");
+    private static string JobFileName(long id) => $"job-{id.ToString(CultureInfo.InvariantCulture)}";
+
+    private string JobFile(long id) => Path.Combine(paths.QueueDir, JobFileName(id));
 
     private string ArchiveFile(long id) =>
         Path.Combine(paths.QueueArchiveDir, (id / 10000).ToString(CultureInfo.InvariantCulture), $"job-{id}");
@@ -225,6 +237,7 @@ public sealed class JobQueue
         lock (entry.Sync)
             bytes = GanetiJson.SerializeToUtf8(entry.Job);
         AtomicFile.Write(JobFile(entry.Job.Id), bytes, durable);
+        FileWritten?.Invoke(JobFileName(entry.Job.Id), bytes);
         entry.NotifyChanged();
     }
 
@@ -271,6 +284,7 @@ public sealed class JobQueue
         lock (e.Sync)
             File.Move(JobFile(id), target, overwrite: true);
         AtomicFile.SyncDirectory(paths.QueueDir);
+        FileRenamed?.Invoke(JobFileName(id), Path.GetRelativePath(paths.QueueDir, target).Replace('\\', '/'));
         jobs.Remove(id);
         return true;
     }

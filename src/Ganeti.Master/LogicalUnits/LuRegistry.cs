@@ -4,6 +4,7 @@ using Ganeti.Master.Jobs;
 using Ganeti.Master.LogicalUnits.Backup;
 using Ganeti.Master.LogicalUnits.Cluster;
 using Ganeti.Master.LogicalUnits.Instance;
+using Ganeti.Master.LogicalUnits.Nodes;
 using Ganeti.Master.LogicalUnits.Os;
 using Ganeti.Master.LogicalUnits.Query;
 using Ganeti.Master.LogicalUnits.Tags;
@@ -36,6 +37,9 @@ public static class LuRegistry
         [typeof(OpBackupExport)] = For<OpBackupExport, LUBackupExport>(),
         [typeof(OpBackupRemove)] = For<OpBackupRemove, LUBackupRemove>(),
         [typeof(OpInstanceConsole)] = For<OpInstanceConsole, LUInstanceConsole>(),
+        [typeof(OpNodeAdd)] = For<OpNodeAdd, LUNodeAdd>(),
+        [typeof(OpNodeRemove)] = For<OpNodeRemove, LUNodeRemove>(),
+        [typeof(OpNodeSetParams)] = For<OpNodeSetParams, LUNodeSetParams>(),
         [typeof(OpTagsGet)] = For<OpTagsGet, LUTagsGet>(),
         [typeof(OpTagsSet)] = For<OpTagsSet, LUTagsSet>(),
         [typeof(OpTagsDel)] = For<OpTagsDel, LUTagsDel>(),

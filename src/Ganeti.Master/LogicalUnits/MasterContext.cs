@@ -3,6 +3,7 @@ using Ganeti.Master.Config;
 using Ganeti.Master.Jobs;
 using Ganeti.Master.Locking;
 using Ganeti.Master.Query;
+using Ganeti.Master.Replication;
 using Ganeti.Master.Rpc;
 
 namespace Ganeti.Master.LogicalUnits;
@@ -16,6 +17,13 @@ public sealed class MasterContext
     public required LockManager Locks { get; init; }
     public required JobQueue Queue { get; init; }
     public required QueryEngine Query { get; init; }
+    public required ConfigReplicator Replication { get; init; }
+
+    /// <summary>SSH access to nodes (host keys); null where nodes are reached otherwise (embedded, tests).</summary>
+    public NodeSsh? Ssh { get; init; }
+
+    /// <summary>How long node add and node online wait for a node's answer to their checks.</summary>
+    public TimeSpan NodeCheckTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Resolves host names for name and IP checks; replaceable in tests.</summary>
     public Func<string, CancellationToken, Task<string?>> ResolveHost { get; init; } = DefaultResolveAsync;

@@ -18,6 +18,8 @@ public sealed class Processor(MasterContext master) : IOpExecutor
     public async Task<JsonNode?> ExecuteAsync(JsonObject input, OpContext context, CancellationToken cancellationToken)
     {
         var op = OpCodeSerializer.FromJson(input);
+        // Nodes that replication cannot reach are reported in this opcode's log.
+        Replication.ReplicationFeedback.Current = message => context.Log(message);
         var lu = LuRegistry.Create(op, master, context);
         lu.CheckArguments();
         var owner = context.LockOwner;

@@ -33,7 +33,13 @@ public static class InstanceRpc
         {
             var a = RpcArgs.Object(args, NodeProcedures.NodeInfo);
             var hvs = RpcArgs.GetOptional<List<string>>(a, "hypervisors") ?? [];
-            var result = new JsonObject { ["name"] = ctx.NodeName, ["boot_id"] = BootId() };
+            var result = new JsonObject
+            {
+                ["name"] = ctx.NodeName,
+                ["boot_id"] = BootId(),
+                // The node's clock, for the master's skew check (Ganeti's NV_TIME).
+                ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
+            };
             var hvInfo = new JsonObject();
             foreach (var name in hvs)
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))

@@ -11,6 +11,7 @@ public static class NodeServices
         OsRpc.Register(d, ctx);
         MigrationProcedures.Register(d, ctx);
         ImportExportRpc.Register(d, ctx);
+        ClusterFilesRpc.Register(d, ctx);
         return d;
     }
 }

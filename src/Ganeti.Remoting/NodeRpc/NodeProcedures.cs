@@ -61,14 +61,18 @@ public static class NodeProcedures
     public const string HypervisorValidateParams = "hypervisor_validate_params";
     public const string UploadFile = "upload_file";
     public const string WriteSsconfFiles = "write_ssconf_files";
+    public const string JobQueueUpdate = "jobqueue_update";
+    public const string JobQueueRename = "jobqueue_rename";
+    public const string NodeDemoteFromMc = "node_demote_from_mc";
+    public const string NodeLeaveCluster = "node_leave_cluster";
 
     /// <summary>The timeout a procedure gets unless the caller asks otherwise.</summary>
     public static TimeSpan TimeoutFor(string procedure) => procedure switch
     {
         Version or InstanceList or InstanceInfo or AllInstancesInfo or InstanceConsoleInfo or NodeInfo
-            or MigrationInfo or InstanceGetMigrationStatus => Urgent,
+            or MigrationInfo or InstanceGetMigrationStatus or JobQueueUpdate or JobQueueRename => Urgent,
         InstanceShutdown or InstanceReboot or BlockdevAssemble or BlockdevShutdown or HypervisorValidateParams
-            or UploadFile or WriteSsconfFiles or OsGet or OsDiagnose or OsValidate or BlockdevRemove => Normal,
+            or UploadFile or WriteSsconfFiles or NodeDemoteFromMc or NodeLeaveCluster or OsGet or OsDiagnose or OsValidate or BlockdevRemove => Normal,
         InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow
             or InstanceExportLocal or InstanceImportLocal => FourHours,
         InstanceMigrate or AcceptInstance => Slow,

@@ -46,16 +46,60 @@ public sealed class TestCluster : IAsyncDisposable
     public IMasterService Service => Daemon.Service;
 
     private readonly Dictionary<string, NodeRpcHandler> dispatchers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> down = new(StringComparer.Ordinal);
 
     private MasterDaemon Start()
     {
         var cfg = ConfigStore.Load(Paths).Current;
         var node = cfg.MasterNode;
-        dispatchers[node.Name] = Dispatcher(node.Name, Paths, cfg, null);
-        return MasterDaemon.Start(Paths, n => dispatchers.TryGetValue(n.Name, out var d)
-                ? new InProcessTransport(n.Name, d)
-                : throw new Core.Errors.GanetiException("OpExecError", $"Node {n.Name} is not reachable", Core.Errors.ErrorCodes.Environment),
-            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null));
+        lock (dispatchers) dispatchers[node.Name] = Dispatcher(node.Name, Paths, cfg, null);
+        return MasterDaemon.Start(Paths, n => new TestNetworkTransport(this, n.Name),
+            (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null),
+            new MasterOptions { ReplicationTimeout = TimeSpan.FromSeconds(5), NodeCheckTimeout = TimeSpan.FromSeconds(5) });
+    }
+
+    /// <summary>
+    /// Another machine on the test network: its own root and dispatcher (fake hypervisor only),
+    /// answering to its name, not part of the cluster until a node add takes it in.
+    /// </summary>
+    public GanetiPaths AddMachine(string name)
+    {
+        var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "machines", name));
+        Directory.CreateDirectory(paths.DataDir);
+        var ctx = new NodeContext(name, paths, [new FakeHypervisor(paths)])
+        {
+            OsSearchPath = [OsDir],
+            AllowedFileStoragePaths = [paths.DefaultFileStorageDir],
+        };
+        lock (dispatchers) dispatchers[name] = NodeServices.CreateDispatcher(ctx).DispatchAsync;
+        return paths;
+    }
+
+    /// <summary>The machine stops answering (true) or answers again (false).</summary>
+    public void SetDown(string name, bool isDown)
+    {
+        lock (dispatchers)
+            if (isDown) down.Add(name);
+            else down.Remove(name);
+    }
+
+    /// <summary>Reaches a machine by name, unless it is down or unknown ("no route to host").</summary>
+    private sealed class TestNetworkTransport(TestCluster cluster, string name) : INodeTransport
+    {
+        public string NodeName => name;
+
+        public Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            NodeRpcHandler? d;
+            lock (cluster.dispatchers)
+            {
+                if (cluster.down.Contains(name) || !cluster.dispatchers.TryGetValue(name, out d))
+                    throw new NodeUnreachableException(name, procedure, "no route to host");
+            }
+            return new InProcessTransport(name, d).CallAsync(procedure, args, timeout, cancellationToken);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static NodeRpcHandler Dispatcher(string nodeName, GanetiPaths paths, Core.Config.ConfigData cfg, Func<HvNodeInfo>? facts)
@@ -76,10 +120,11 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var cfg = Daemon.Context.Config.Current;
         var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "nodes", name));
-        dispatchers[name] = Dispatcher(name, paths, cfg, () => new HvNodeInfo
+        var handler = Dispatcher(name, paths, cfg, () => new HvNodeInfo
         {
             MemoryTotal = memoryMiB, MemoryFree = memoryMiB - 512, MemoryDom0 = 512, CpuTotal = cpus, CpuDom0 = 1,
         });
+        lock (dispatchers) dispatchers[name] = handler;
         var now = ConfigStore.Now();
         await Daemon.Context.Config.UpdateAsync(c =>
         {

@@ -94,11 +94,22 @@ public static class InitCommand
         var paths = new GanetiPaths(options.Root);
         if (users.Count > 0)
             File.AppendAllLines(paths.RapiUsers, users.Select(u => $"{u.Name} {{cleartext}}{u.Password} write"));
-        await NodeSsh.CreateClusterKeyAsync(paths, $"ganeti cluster key of {cfg.Cluster.ClusterName}", cancellationToken);
+        string keyNote;
+        try
+        {
+            await NodeSsh.CreateClusterKeyAsync(paths, $"ganeti cluster key of {cfg.Cluster.ClusterName}", cancellationToken);
+            keyNote = $"{paths.ClusterSshPublicKey} (allow it on each node to run only 'ganetid node --stdio')";
+        }
+        catch (Core.Errors.GanetiException e)
+        {
+            // A single-node cluster works without it; node add needs it and says so.
+            keyNote = $"not created ({e.Message}); install openssh-client before adding nodes";
+            Console.Error.WriteLine($"ganetid init: warning: the cluster SSH key was not created: {e.Message}");
+        }
         stdout.WriteLine($"Cluster {cfg.Cluster.ClusterName} initialised under {paths.Root}");
         stdout.WriteLine($"  master node: {cfg.MasterNode.Name} ({cfg.MasterNode.PrimaryIp})");
         stdout.WriteLine($"  hypervisors: {string.Join(", ", cfg.Cluster.EnabledHypervisors)}; disk templates: {string.Join(", ", cfg.Cluster.EnabledDiskTemplates)}");
-        stdout.WriteLine($"  cluster SSH key: {paths.ClusterSshPublicKey} (allow it on each node to run only 'ganetid node --stdio')");
+        stdout.WriteLine($"  cluster SSH key: {keyNote}");
         stdout.WriteLine($"  start the master with: ganetid master --root {paths.Root}");
         return 0;
     }

@@ -108,7 +108,7 @@ The master is running (pid $(cat "$demo/master.pid"), log $demo/master.log). Con
   curl:   curl -k -u admin:$password $api/2/instances?bulk=1
   Python: /usr/bin/python3 -c 'from ganeti.rapi import client as c; import pycurl; pycurl.global_init(pycurl.GLOBAL_ALL);
           print(c.GanetiRapiClient("127.0.0.1", port=$port, username="admin", password="$password").GetInstances(bulk=True))'
-  pwsh:   Import-Module $repo/out/GanetiCluster/GanetiCluster.psd1   # after: pwsh ./build.ps1
+  pwsh:   Import-Module $repo/out/GanetiCluster/0.1.0/GanetiCluster.psd1   # after: pwsh ./build.ps1
           Connect-GntCluster -Server 127.0.0.1:$port -Credential (Get-Credential admin) -SkipCertificateCheck
           Get-GntInstance
 The RAPI password is in $demo/rapi-password. Stop the master with: $0 stop

@@ -7,7 +7,7 @@
 #   ganeti-ref.sh down         stop every Ganeti daemon and remove everything 'up' made
 #   ganeti-ref.sh status       say whether the cluster answers; exit 0 when it does
 #   ganeti-ref.sh exec CMD...  run a command (gnt-instance list, ...) where the node lives
-#   ganeti-ref.sh fill N [P]   make the cluster hold N instances named P1..PN (see below)
+#   ganeti-ref.sh fill N [P]   top the cluster up to N instances, new ones named P1, P2, ... (see below)
 #
 # Layout. Ganeti refuses loopback node addresses and wants its host name to resolve to an address
 # of this host, so the node lives in its own network namespace (gnt-ref) joined to the host by a
@@ -225,7 +225,7 @@ cmd_status() {
   return 1
 }
 
-# Makes the cluster hold N instances named PREFIX1..PREFIXN. Creating them one by one costs Ganeti
+# Tops the cluster up to N instances in all, new ones named PREFIX1, PREFIX2, ... Creating them one by one costs Ganeti
 # about a second each (instance creation holds the node lock), so one instance is created with
 # gnt-instance add and the rest are copies of its configuration object written straight into
 # config.data while the daemons are stopped: what the listing reads is then exactly what N
@@ -247,7 +247,9 @@ with open(path) as f:
 insts = cfg["instances"]
 names = {i["name"] for i in insts.values()}
 template = next(i for i in insts.values() if i["name"] == prefix + "1")
-for k in range(2, n + 1):
+k = 1
+while len(insts) < n:
+    k += 1
     name = f"{prefix}{k}"
     if name in names:
         continue

@@ -66,7 +66,8 @@ dotnet build "$repo/src/Ganeti.Daemon" -c Release -nologo -v q -o "$repo/out/gan
 dotnet build "$repo/bench/MasterBench" -c Release -nologo -v q -o "$repo/out/masterbench" >"$work/build.log" 2>&1 ||
   { grep -E "error" "$work/build.log" | sort -u | head -20; exit 1; }
 ganetid="$repo/out/ganetid/ganetid"
-bench() { dotnet "$repo/out/masterbench/MasterBench.dll" "$@" | tee -a "$results"; }
+# A failed measurement is reported and the run goes on to the next one.
+bench() { dotnet "$repo/out/masterbench/MasterBench.dll" "$@" | tee -a "$results" || echo "(MasterBench $* failed)"; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="https://127.0.0.1:$port"
@@ -162,7 +163,7 @@ bench "${theirs[@]}" --mode jobs --workload tags --jobs "$g_jobs" --clients 16
 bench "${theirs[@]}" --mode jobs --workload create "${os_arg[@]}" --prefix "b$run-c1-" --jobs "$g_creates" --clients 1
 bench "${theirs[@]}" --mode jobs --workload create "${os_arg[@]}" --prefix "b$run-c16-" --jobs "$g_creates" --clients 16
 for n in $g_bulk; do
-  "$ref" fill "$n" "b$run-fill" >/dev/null
+  "$ref" fill "$n" "b$run-fill" >/dev/null || { echo "(ganeti-ref.sh fill $n failed)"; break; }
   bench "${theirs[@]}" --mode bulk --repeat "$g_bulk_repeat"
 done
 
@@ -179,6 +180,10 @@ for line in open(sys.argv[1]):
     m = re.match(r"(\S+)\s+GET /2/instances\?bulk=1 instances=\s*(\d+)\s+p50=\s*([\d.]+) ms", line)
     if m:
         bulk[(m[1], int(m[2]))] = float(m[3])
+        continue
+    m = re.match(r"(\S+)\s+GET /2/instances\?bulk=1 failed: (.*)", line)
+    if m:
+        print(f"bulk GET ({m[1]}) failed: {m[2].strip()}")
 for (label, wl, c), (tp, p50, p99) in sorted(jobs.items()):
     if label != "Ganeti":
         continue

@@ -110,17 +110,32 @@ async Task BulkBench(int repeat)
 {
     var times = new List<double>();
     var count = 0;
+    var failures = new List<string>();
     for (var i = 0; i < repeat + 1; i++)
     {
         var t = Stopwatch.StartNew();
-        var text = await http.GetStringAsync($"{opts.Url}/2/instances?bulk=1");
+        using var resp = await http.GetAsync($"{opts.Url}/2/instances?bulk=1");
+        var text = await resp.Content.ReadAsStringAsync();
         t.Stop();
+        if (!resp.IsSuccessStatusCode)
+        {
+            // Ganeti answers 504 when its master takes longer than the RAPI daemon waits for it.
+            failures.Add($"{(int)resp.StatusCode} after {t.Elapsed.TotalSeconds:F1} s");
+            if (failures.Count >= 2) break;
+            continue;
+        }
         count = JsonNode.Parse(text)!.AsArray().Count;
         if (i > 0) times.Add(t.Elapsed.TotalMilliseconds); // the first request warms up
     }
+    if (times.Count == 0)
+    {
+        Console.WriteLine($"{opts.Label,-14} GET /2/instances?bulk=1 failed: {string.Join(", ", failures)}");
+        return;
+    }
     times.Sort();
     Console.WriteLine($"{opts.Label,-14} GET /2/instances?bulk=1 instances={count,6}  p50={times[times.Count / 2],9:F1} ms  " +
-                      $"min={times[0],9:F1} ms  max={times[^1],9:F1} ms  (n={repeat})");
+                      $"min={times[0],9:F1} ms  max={times[^1],9:F1} ms  (n={times.Count})" +
+                      (failures.Count > 0 ? $"  failed: {string.Join(", ", failures)}" : ""));
 }
 
 static StringContent Json(string s)

@@ -2,6 +2,9 @@
 // duration 0 and diskless fake-hypervisor instance create; 1 and 16 concurrent clients), and
 // GET /2/instances?bulk=1 latency with 1,000 and 10,000 instances in the configuration.
 // Works against any RAPI endpoint, so the same workloads can be run against Debian's Ganeti.
+// Ganeti 3.0's RAPI has no POST /2/jobs, so "--workload tags" is the no-op job both can run:
+// PUT /2/tags?tag=bench (OP_TAGS_SET on the cluster, always the same tag, takes no locks).
+// "--os NAME" adds os_type to the create body (Ganeti wants one even with no_install).
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -34,14 +37,19 @@ return 0;
 
 async Task<long> Submit(string workload, int n)
 {
+    var osField = opts.Os == "" ? "" : $", \"os_type\": \"{opts.Os}\"";
     HttpResponseMessage resp;
     if (workload == "testdelay")
         resp = await http.PostAsync($"{opts.Url}/2/jobs", Json("""[{"OP_ID": "OP_TEST_DELAY", "duration": 0}]"""));
+    else if (workload == "tags")
+        resp = await http.PutAsync($"{opts.Url}/2/tags?tag=bench", null);
+    else if (workload != "create")
+        throw new ArgumentException($"unknown workload {workload}");
     else
         resp = await http.PostAsync($"{opts.Url}/2/instances", Json($$$"""
             {"__version__": 1, "mode": "create", "instance_name": "{{{opts.Prefix}}}{{{n}}}{{{opts.Suffix}}}", "disk_template": "diskless",
              "disks": [], "nics": [], "no_install": true, "start": false, "name_check": false, "ip_check": false,
-             "pnode": "{{{opts.Node}}}", "hypervisor": "fake", "beparams": {"memory": 16}}
+             "pnode": "{{{opts.Node}}}", "hypervisor": "fake", "beparams": {"memory": 16}{{{osField}}}}
             """));
     var text = await resp.Content.ReadAsStringAsync();
     if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"submit failed: {(int)resp.StatusCode} {text}");
@@ -102,23 +110,44 @@ async Task BulkBench(int repeat)
 {
     var times = new List<double>();
     var count = 0;
+    var failures = new List<string>();
     for (var i = 0; i < repeat + 1; i++)
     {
         var t = Stopwatch.StartNew();
-        var text = await http.GetStringAsync($"{opts.Url}/2/instances?bulk=1");
+        using var resp = await http.GetAsync($"{opts.Url}/2/instances?bulk=1");
+        var text = await resp.Content.ReadAsStringAsync();
         t.Stop();
+        if (!resp.IsSuccessStatusCode)
+        {
+            // Ganeti answers 504 when its master takes longer than the RAPI daemon waits for it.
+            failures.Add($"{(int)resp.StatusCode} after {t.Elapsed.TotalSeconds:F1} s");
+            if (failures.Count >= 2) break;
+            continue;
+        }
         count = JsonNode.Parse(text)!.AsArray().Count;
         if (i > 0) times.Add(t.Elapsed.TotalMilliseconds); // the first request warms up
     }
+    if (times.Count == 0)
+    {
+        Console.WriteLine($"{opts.Label,-14} GET /2/instances?bulk=1 failed: {string.Join(", ", failures)}");
+        return;
+    }
     times.Sort();
     Console.WriteLine($"{opts.Label,-14} GET /2/instances?bulk=1 instances={count,6}  p50={times[times.Count / 2],9:F1} ms  " +
-                      $"min={times[0],9:F1} ms  max={times[^1],9:F1} ms  (n={repeat})");
+                      $"min={times[0],9:F1} ms  max={times[^1],9:F1} ms  (n={times.Count})" +
+                      (failures.Count > 0 ? $"  failed: {string.Join(", ", failures)}" : ""));
 }
 
-static StringContent Json(string s) => new(s, Encoding.UTF8, "application/json");
+static StringContent Json(string s)
+{
+    // Plain "application/json": Ganeti's RAPI answers 415 to "application/json; charset=utf-8".
+    var content = new StringContent(s, Encoding.UTF8, "application/json");
+    content.Headers.ContentType!.CharSet = null;
+    return content;
+}
 
 sealed record Options(string Mode, string Url, string User, string Password, string Workload, int Jobs, int Clients,
-    string Node, string Prefix, string Suffix, int Repeat, string Label)
+    string Node, string Prefix, string Suffix, int Repeat, string Label, string Os)
 {
     public static Options Parse(string[] args)
     {
@@ -129,6 +158,6 @@ sealed record Options(string Mode, string Url, string User, string Password, str
         }
         return new Options(Get("mode", "jobs"), Get("url", "https://127.0.0.1:5080"), Get("user", "admin"), Get("password", "secret"),
             Get("workload", "testdelay"), int.Parse(Get("jobs", "1000")), int.Parse(Get("clients", "1")), Get("node", "node1"),
-            Get("prefix", "bench"), Get("suffix", ""), int.Parse(Get("repeat", "10")), Get("label", "GanetiCluster"));
+            Get("prefix", "bench"), Get("suffix", ""), int.Parse(Get("repeat", "10")), Get("label", "GanetiCluster"), Get("os", ""));
     }
 }

@@ -92,24 +92,6 @@ start_master() {
 stop_master() {
   kill "$master_pid"; wait "$master_pid" 2>/dev/null || true; master_pid=""
 }
-# The job queue holds at most 5,000 unarchived jobs, as Ganeti's does, and ganetid has no
-# archiving command or watcher yet: between workloads the master is stopped and the finished jobs
-# are moved to queue/archive/<id/10000>/, which is what archiving a job does, then it is started
-# again. Every workload thus starts on an empty queue.
-archive_jobs() {
-  stop_master
-  local q="$root/var/lib/ganeti/queue"
-  python3 - "$q" <<'PY'
-import os, sys
-q = sys.argv[1]
-for f in os.listdir(q):
-    if f.startswith("job-") and f[4:].isdigit():
-        d = os.path.join(q, "archive", str(int(f[4:]) // 10000))
-        os.makedirs(d, exist_ok=True)
-        os.replace(os.path.join(q, f), os.path.join(d, f))
-PY
-  start_master
-}
 start_master
 
 # Both sides create the same instance: diskless, fake, memory 16, no NICs, OS noop (Debian's
@@ -118,27 +100,26 @@ os_arg=()
 [ -d /usr/share/ganeti/os/noop ] && os_arg=(--os noop)
 
 ours=(--url "$url" --user admin --password secret --node "$node" --label GanetiCluster)
-archive_jobs; bench "${ours[@]}" --mode jobs --workload testdelay --jobs "$jobs" --clients 1
-archive_jobs; bench "${ours[@]}" --mode jobs --workload testdelay --jobs "$jobs" --clients 16
-archive_jobs; bench "${ours[@]}" --mode jobs --workload tags --jobs "$jobs" --clients 1
-archive_jobs; bench "${ours[@]}" --mode jobs --workload tags --jobs "$jobs" --clients 16
+bench "${ours[@]}" --mode jobs --workload testdelay --jobs "$jobs" --clients 1
+bench "${ours[@]}" --mode jobs --workload testdelay --jobs "$jobs" --clients 16
+bench "${ours[@]}" --mode jobs --workload tags --jobs "$jobs" --clients 1
+bench "${ours[@]}" --mode jobs --workload tags --jobs "$jobs" --clients 16
 count() { curl -sk -u admin:secret "$url/2/instances" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
 fill_ours() {  # tops the cluster up to $1 instances with the create workload (16 clients)
   local want=$1 n chunk round=0
   while n=$(count) && [ "$n" -lt "$want" ]; do
     chunk=$((want - n)); [ "$chunk" -gt 4000 ] && chunk=4000
     round=$((round + 1))
-    archive_jobs
     dotnet "$repo/out/masterbench/MasterBench.dll" "${ours[@]}" --mode jobs --workload create "${os_arg[@]}" \
       --prefix "fill$want-$round-" --jobs "$chunk" --clients 16 >/dev/null
   done
 }
 # The 1-client creates start from an empty cluster; the listing at 1,000 instances follows them;
 # the 16-client creates then add to those.
-archive_jobs; bench "${ours[@]}" --mode jobs --workload create "${os_arg[@]}" --prefix c1- --jobs "$jobs" --clients 1
+bench "${ours[@]}" --mode jobs --workload create "${os_arg[@]}" --prefix c1- --jobs "$jobs" --clients 1
 fill_ours 1000
 bench "${ours[@]}" --mode bulk --repeat "$bulk_repeat"
-archive_jobs; bench "${ours[@]}" --mode jobs --workload create "${os_arg[@]}" --prefix c16- --jobs "$jobs" --clients 16
+bench "${ours[@]}" --mode jobs --workload create "${os_arg[@]}" --prefix c16- --jobs "$jobs" --clients 16
 fill_ours "$bulk_max"
 bench "${ours[@]}" --mode bulk --repeat "$bulk_repeat"
 

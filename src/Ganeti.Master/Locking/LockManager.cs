@@ -26,26 +26,46 @@ public sealed class LockManager
     private readonly object sync = new();
     private readonly Dictionary<LockLevel, LevelLock> levels = [];
     private readonly Dictionary<object, SortedSet<LockLevel>> heldLevels = [];
-    private TaskCompletionSource released = NewSignal();
+    /// <summary>A request waiting for its locks, in arrival order.</summary>
+    private sealed record Waiter(object Owner, LockRequest Request)
+    {
+        public TaskCompletionSource Granted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LinkedList<Waiter> waiters = new();
 
     /// <summary>
     /// Acquires all locks of one level for <paramref name="owner"/>, waiting as long as needed.
-    /// Throws when the owner already holds locks at this or a later level (level order).
+    /// Waiting requests are served in arrival order: a later request never takes a lock an earlier
+    /// waiting one needs, so a busy lock cannot starve anyone. Throws when the owner already holds
+    /// locks at this or a later level (level order).
     /// </summary>
     public async Task AcquireAsync(object owner, LockRequest request, CancellationToken cancellationToken)
     {
-        while (true)
+        Waiter waiter;
+        LinkedListNode<Waiter> node;
+        lock (sync)
         {
-            Task wait;
+            CheckOrder(owner, request.Level);
+            if (!BlockedByEarlier(owner, request, null) && TryGrant(owner, request)) return;
+            waiter = new Waiter(owner, request);
+            node = waiters.AddLast(waiter);
+        }
+        try
+        {
+            await waiter.Granted.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            bool granted;
             lock (sync)
             {
-                CheckOrder(owner, request.Level);
-                if (TryGrant(owner, request)) return;
-                wait = released.Task;
+                granted = waiter.Granted.Task.IsCompletedSuccessfully;
+                if (!granted) waiters.Remove(node);
             }
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (granted) Release(owner, request.Level);
+            else GrantWaiting();
+            throw;
         }
     }
 
@@ -55,8 +75,45 @@ public sealed class LockManager
         lock (sync)
         {
             CheckOrder(owner, request.Level);
-            return TryGrant(owner, request);
+            return !BlockedByEarlier(owner, request, null) && TryGrant(owner, request);
         }
+    }
+
+    /// <summary>Whether a waiting request ahead of <paramref name="upTo"/> wants a lock this request would conflict with.</summary>
+    private bool BlockedByEarlier(object owner, LockRequest request, LinkedListNode<Waiter>? upTo)
+    {
+        for (var n = waiters.First; n is not null && n != upTo; n = n.Next)
+            if (!ReferenceEquals(n.Value.Owner, owner) && Conflict(n.Value.Request, request))
+                return true;
+        return false;
+    }
+
+    private static bool Conflict(LockRequest a, LockRequest b)
+    {
+        if (a.Level != b.Level || (a.Shared && b.Shared)) return false;
+        if (a.All || b.All) return true;
+        return a.Names!.Intersect(b.Names!, StringComparer.Ordinal).Any();
+    }
+
+    /// <summary>Grants waiting requests, in order, that nothing held and no earlier waiter blocks.</summary>
+    private void GrantWaiting()
+    {
+        var granted = new List<Waiter>();
+        lock (sync)
+        {
+            for (var n = waiters.First; n is not null;)
+            {
+                var next = n.Next;
+                if (!BlockedByEarlier(n.Value.Owner, n.Value.Request, n) && TryGrant(n.Value.Owner, n.Value.Request))
+                {
+                    waiters.Remove(n);
+                    granted.Add(n.Value);
+                }
+                n = next;
+            }
+        }
+        foreach (var w in granted)
+            w.Granted.TrySetResult();
     }
 
     private void CheckOrder(object owner, LockLevel level)
@@ -113,7 +170,6 @@ public sealed class LockManager
     /// <summary>Releases every lock the owner holds at the given level (or all levels).</summary>
     public void Release(object owner, LockLevel? level = null)
     {
-        TaskCompletionSource signal;
         lock (sync)
         {
             if (!heldLevels.TryGetValue(owner, out var mine)) return;
@@ -131,10 +187,8 @@ public sealed class LockManager
                 mine.Remove(lv);
             }
             if (mine.Count == 0) heldLevels.Remove(owner);
-            signal = released;
-            released = NewSignal();
         }
-        signal.TrySetResult();
+        GrantWaiting();
     }
 
     /// <summary>Lock names held by an owner ("level/name", "level/[all]").</summary>

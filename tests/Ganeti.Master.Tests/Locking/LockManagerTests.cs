@@ -83,4 +83,35 @@ public class LockManagerTests
         await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Empty(m.Snapshot());
     }
+
+    [Fact]
+    public async Task WaitersAreServedInArrivalOrderSoNoneStarves()
+    {
+        var m = new LockManager();
+        object holder = new(), exclusive = new(), lateShared = new();
+        await m.AcquireAsync(holder, LockRequest.Of(LockLevel.Node, ["n1"], shared: true), None);
+        var wantsExclusive = m.AcquireAsync(exclusive, LockRequest.Of(LockLevel.Node, ["n1"]), None);
+        // A shared request arriving later must not overtake the waiting exclusive one.
+        var late = m.AcquireAsync(lateShared, LockRequest.Of(LockLevel.Node, ["n1"], shared: true), None);
+        await Task.Delay(50);
+        Assert.False(wantsExclusive.IsCompleted);
+        Assert.False(late.IsCompleted);
+        m.Release(holder);
+        await wantsExclusive.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.False(late.IsCompleted);
+        m.Release(exclusive);
+        await late.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task AWaiterDoesNotHoldUpRequestsForOtherLocks()
+    {
+        var m = new LockManager();
+        object a = new(), b = new(), c = new();
+        await m.AcquireAsync(a, LockRequest.Of(LockLevel.Node, ["n1"]), None);
+        var waiting = m.AcquireAsync(b, LockRequest.Of(LockLevel.Node, ["n1"]), None);
+        Assert.True(m.TryAcquire(c, LockRequest.Of(LockLevel.Node, ["n2"])));
+        m.Release(a);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }

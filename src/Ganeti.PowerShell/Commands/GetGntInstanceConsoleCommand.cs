@@ -13,8 +13,6 @@ namespace Ganeti.PowerShell.Commands;
 [OutputType(typeof(GntConsole))]
 public sealed class GetGntInstanceConsoleCommand : GntConsoleCmdlet
 {
-    private IReadOnlyList<string>? _allNames;
-
     /// <summary>Instance names; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("InstanceName")]
@@ -22,29 +20,7 @@ public sealed class GetGntInstanceConsoleCommand : GntConsoleCmdlet
     [ArgumentCompleter(typeof(InstanceNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    protected override void ProcessRecord()
-    {
-        foreach (var pattern in Name)
-        {
-            if (!WildcardMatcher.ContainsWildcard(pattern))
-            {
-                WriteConsole(WildcardMatcher.Unescape(pattern));
-                continue;
-            }
-            try
-            {
-                _allNames ??= Run(ct => Client.GetInstanceNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
-            }
-            var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allNames.Where(matcher.IsMatch))
-                WriteConsole(name);
-        }
-    }
+    protected override void ProcessRecord() => ForEachInstanceName(Name, WriteConsole);
 
     private void WriteConsole(string name)
     {

@@ -98,4 +98,34 @@ public abstract class GntCmdlet : GntCmdletBase
         public void OnLog(GntJobLogEntry entry) => log(entry);
         public void OnStatus(long jobId, string s) => status(jobId, s);
     }
+
+    private IReadOnlyList<string>? _allInstanceNames;
+
+    /// <summary>
+    /// Calls <paramref name="action"/> for every instance a pattern names: an exact name as given
+    /// (the master reports it if unknown), a wildcard against one listing per command.
+    /// </summary>
+    protected void ForEachInstanceName(IEnumerable<string> patterns, Action<string> action)
+    {
+        foreach (var pattern in patterns)
+        {
+            if (!WildcardMatcher.ContainsWildcard(pattern))
+            {
+                action(WildcardMatcher.Unescape(pattern));
+                continue;
+            }
+            try
+            {
+                _allInstanceNames ??= Run(ct => Client.GetInstanceNamesAsync(ct));
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                WriteFailure(ex, pattern);
+                return;
+            }
+            var matcher = new WildcardMatcher(pattern);
+            foreach (var name in _allInstanceNames.Where(matcher.IsMatch))
+                action(name);
+        }
+    }
 }

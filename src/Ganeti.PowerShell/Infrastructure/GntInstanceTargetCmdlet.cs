@@ -10,8 +10,6 @@ namespace Ganeti.PowerShell.Infrastructure;
 /// </summary>
 public abstract class GntInstanceTargetCmdlet : GntJobCmdlet
 {
-    private IReadOnlyList<string>? _allNames;
-
     /// <summary>Instance names; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("InstanceName")]
@@ -19,29 +17,7 @@ public abstract class GntInstanceTargetCmdlet : GntJobCmdlet
     [ArgumentCompleter(typeof(InstanceNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    protected override void ProcessRecord()
-    {
-        foreach (var pattern in Name)
-        {
-            if (!WildcardMatcher.ContainsWildcard(pattern))
-            {
-                SubmitFor(WildcardMatcher.Unescape(pattern));
-                continue;
-            }
-            try
-            {
-                _allNames ??= Run(ct => Client.GetInstanceNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
-            }
-            var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allNames.Where(matcher.IsMatch))
-                SubmitFor(name);
-        }
-    }
+    protected override void ProcessRecord() => ForEachInstanceName(Name, SubmitFor);
 
     /// <summary>Submits the job for one instance (through <see cref="GntJobCmdlet.Submit"/>).</summary>
     protected abstract void SubmitFor(string instance);

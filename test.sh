@@ -18,7 +18,7 @@ if ! dotnet build Ganeti.sln -c Release -nologo -v q >"$log" 2>&1; then
 fi
 
 echo "== dotnet test"
-dotnet test Ganeti.sln -c Release --no-build -nologo -v q 2>&1 | tee "$log"
+dotnet test Ganeti.sln -c Release --no-build -nologo -v q --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 passed=0; failed=0

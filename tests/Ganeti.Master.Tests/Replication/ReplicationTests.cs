@@ -44,8 +44,16 @@ public class ReplicationTests
         Assert.True(File.Exists(Path.Combine(node2.QueueDir, $"job-{id}")));
         Assert.Equal($"{id}\n", File.ReadAllText(node2.QueueSerial));
         var job = await c.WaitAsync(id);
-        await c.Daemon.Context.Replication.Queue.FlushAsync();
-        var copy = GanetiJson.Deserialize<Job>(File.ReadAllBytes(Path.Combine(node2.QueueDir, $"job-{id}")));
+        // The job's final state is visible in memory just before its file is written and pushed.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        Job copy;
+        do
+        {
+            await c.Daemon.Context.Replication.Queue.FlushAsync();
+            copy = GanetiJson.Deserialize<Job>(File.ReadAllBytes(Path.Combine(node2.QueueDir, $"job-{id}")));
+            if (copy.CalcStatus() == job.CalcStatus()) break;
+            await Task.Delay(20);
+        } while (DateTime.UtcNow < deadline);
         Assert.Equal(job.CalcStatus(), copy.CalcStatus());
 
         Assert.True(c.Service.ArchiveJob(id));

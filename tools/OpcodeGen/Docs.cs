@@ -19,11 +19,22 @@ internal sealed class Docs(Dictionary<string, string> opcodes, Dictionary<string
             node?.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal) ?? [];
     }
 
-    public string ForOpcode(SpecOpcode op) =>
-        opcodes.TryGetValue(op.OpId, out var doc) ? doc : $"The {op.OpId} operation.";
+    /// <summary>What had no description; reported so docs.json can be completed.</summary>
+    public SortedSet<string> Missing { get; } = new(StringComparer.Ordinal);
 
-    public string ForParam(SpecOpcode op, SpecParam p) =>
-        parameters.TryGetValue($"{op.OpId}.{p.Name}", out var doc) || parameters.TryGetValue(p.Name, out doc)
-            ? doc
-            : $"The {p.Name.Replace('_', ' ')}.";
+    public string ForOpcode(SpecOpcode op)
+    {
+        if (opcodes.TryGetValue(op.OpId, out var doc))
+            return doc;
+        Missing.Add(op.OpId);
+        return $"The {op.OpId} operation.";
+    }
+
+    public string ForParam(SpecOpcode op, SpecParam p)
+    {
+        if (parameters.TryGetValue($"{op.OpId}.{p.Name}", out var doc) || parameters.TryGetValue(p.Name, out doc))
+            return doc;
+        Missing.Add($"{op.OpId}.{p.Name}");
+        return $"The {p.Name.Replace('_', ' ')}.";
+    }
 }

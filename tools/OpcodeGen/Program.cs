@@ -30,6 +30,9 @@ foreach (var op in ops)
 files["OpCodeRegistry.Descriptors.cs"] = writer.Registry(ops);
 files["OpValues.cs"] = writer.ValueSetsFile();
 
+foreach (var missing in docs.Missing)
+    Console.Error.WriteLine($"warning: no description in docs.json for {missing}");
+
 var outDir = Path.Combine(repo, "src", "Ganeti.Core", "Opcodes", "Generated");
 var existing = Directory.Exists(outDir)
     ? Directory.GetFiles(outDir, "*.cs").Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)

@@ -15,9 +15,9 @@ internal static class CommonParams
 
     public static readonly IReadOnlyList<OpParamDescriptor> All =
     [
-        OpParamDescriptor.Create<OpCode, bool?>("dry_run", nameof(OpCode.DryRun), "None or Boolean", "null",
+        OpParamDescriptor.Create<OpCode, bool?>("dry_run", nameof(OpCode.DryRun), typeof(bool), "None or Boolean", "null",
             op => op.DryRun, (op, v) => op.DryRun = v ?? false),
-        OpParamDescriptor.Create<OpCode, int?>("debug_level", nameof(OpCode.DebugLevel), "None or EqualOrGreaterThanZero", "null",
+        OpParamDescriptor.Create<OpCode, int?>("debug_level", nameof(OpCode.DebugLevel), typeof(int), "None or EqualOrGreaterThanZero", "null",
             op => op.DebugLevel, (op, v) => op.DebugLevel = v ?? 0),
         OpParamDescriptor.Create<OpCode, int>("priority", nameof(OpCode.Priority), "OneOf 0, 10, -10", "0",
             op => op.Priority, (op, v) => op.Priority = v),

@@ -58,4 +58,16 @@ public sealed class OpParamDescriptor
         new(wireName, propertyName, typeof(TValue), ganetiType, defaultJson,
             op => OpValueJson.Write(get((TOp)op)),
             (op, value) => set((TOp)op, OpValueJson.Read<TValue>(value)));
+
+    /// <summary>
+    /// Like <see cref="Create{TOp, TValue}"/> for a property whose C# type differs from the wire
+    /// type it is read through, e.g. <c>bool DryRun</c> read as <c>bool?</c> because the wire allows null.
+    /// </summary>
+    internal static OpParamDescriptor Create<TOp, TWire>(
+        string wireName, string propertyName, Type propertyType, string ganetiType, string? defaultJson,
+        Func<TOp, TWire> get, Action<TOp, TWire> set)
+        where TOp : OpCode =>
+        new(wireName, propertyName, propertyType, ganetiType, defaultJson,
+            op => OpValueJson.Write(get((TOp)op)),
+            (op, value) => set((TOp)op, OpValueJson.Read<TWire>(value)));
 }

@@ -35,7 +35,9 @@ public class OpCodeRegistryTests
             if (!p.IsRequired)
                 Assert.True(JsonNode.DeepEquals(sp["default"], JsonNode.Parse(p.Default!.Value.GetRawText())),
                     $"{opId}.{p.WireName}: default {p.Default} differs from spec {sp["default"]?.ToJsonString() ?? "null"}");
-            Assert.NotNull(d.ClrType.GetProperty(p.PropertyName) ?? typeof(OpCode).GetProperty(p.PropertyName));
+            var property = d.ClrType.GetProperty(p.PropertyName);
+            Assert.NotNull(property);
+            Assert.Equal(property.PropertyType, p.ClrType);
         }
     }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_BACKUP_EXPORT operation.</summary>
+/// <summary>Writes an instance's disks and configuration to an export, locally or to another cluster.</summary>
 /// <remarks>Result: Tuple of (Boolean, List of Boolean).</remarks>
 public sealed partial class OpBackupExport : OpCode
 {
@@ -18,67 +18,67 @@ public sealed partial class OpBackupExport : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The compress.</summary>
+    /// <summary>Compression used for the data stream.</summary>
     /// <remarks>Wire name <c>compress</c>, Ganeti type <c>String</c>, default <c>"none"</c>.</remarks>
     public string Compress { get; set; } = "none";
 
-    /// <summary>The shutdown timeout.</summary>
+    /// <summary>Seconds to wait for the instance to shut down.</summary>
     /// <remarks>Wire name <c>shutdown_timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int ShutdownTimeout { get; set; } = 120;
 
-    /// <summary>The target node.</summary>
+    /// <summary>Node receiving a local export, or the destination details of a remote one.</summary>
     /// <remarks>Wire name <c>target_node</c>, Ganeti type <c>NonEmptyString or List</c>, required.</remarks>
     public required JsonElement TargetNode { get; set; }
 
-    /// <summary>The target node uuid.</summary>
+    /// <summary>UUID of the target node.</summary>
     /// <remarks>Wire name <c>target_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNodeUuid { get; set; }
 
-    /// <summary>The shutdown.</summary>
+    /// <summary>Shut the instance down during the export.</summary>
     /// <remarks>Wire name <c>shutdown</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool Shutdown { get; set; } = true;
 
-    /// <summary>The remove instance.</summary>
+    /// <summary>Remove the instance after a successful export.</summary>
     /// <remarks>Wire name <c>remove_instance</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool RemoveInstance { get; set; }
 
-    /// <summary>The ignore remove failures.</summary>
+    /// <summary>Treat failures while removing the instance as warnings.</summary>
     /// <remarks>Wire name <c>ignore_remove_failures</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreRemoveFailures { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Local export, or export to another cluster.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>OneOf local, remote</c>, default <c>"local"</c>; values in <see cref="OpValues.ExportMode"/>.</remarks>
     public string Mode { get; set; } = "local";
 
-    /// <summary>The x509 key name.</summary>
+    /// <summary>Name of the X509 key (remote export).</summary>
     /// <remarks>Wire name <c>x509_key_name</c>, Ganeti type <c>None or (List of Anything)</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? X509KeyName { get; set; }
 
-    /// <summary>The destination x509 ca.</summary>
+    /// <summary>Certificate authority of the destination (remote export).</summary>
     /// <remarks>Wire name <c>destination_x509_ca</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? DestinationX509Ca { get; set; }
 
-    /// <summary>The zero free space.</summary>
+    /// <summary>Write zeros to free disk space first, so the export compresses well.</summary>
     /// <remarks>Wire name <c>zero_free_space</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool ZeroFreeSpace { get; set; }
 
-    /// <summary>The zeroing timeout fixed.</summary>
+    /// <summary>Fixed part, in seconds, of the time allowed for zeroing.</summary>
     /// <remarks>Wire name <c>zeroing_timeout_fixed</c>, Ganeti type <c>None or Integer</c>, default <c>null</c>.</remarks>
     public int? ZeroingTimeoutFixed { get; set; }
 
-    /// <summary>The zeroing timeout per mib.</summary>
+    /// <summary>Seconds per MiB of disk added to the time allowed for zeroing.</summary>
     /// <remarks>Wire name <c>zeroing_timeout_per_mib</c>, Ganeti type <c>None or Float</c>, default <c>null</c>.</remarks>
     public double? ZeroingTimeoutPerMib { get; set; }
 
-    /// <summary>The long sleep.</summary>
+    /// <summary>Allow a long instance shutdown during the export.</summary>
     /// <remarks>Wire name <c>long_sleep</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool LongSleep { get; set; }
 

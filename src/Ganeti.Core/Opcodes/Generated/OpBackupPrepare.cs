@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_BACKUP_PREPARE operation.</summary>
+/// <summary>Prepares a remote export: returns the keys and handshake the destination needs.</summary>
 /// <remarks>Result: None or (Dictionary with keys of Anything and values of Anything).</remarks>
 public sealed partial class OpBackupPrepare : OpCode
 {
@@ -17,15 +17,15 @@ public sealed partial class OpBackupPrepare : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Kind of export to prepare.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>OneOf local, remote</c>, required; values in <see cref="OpValues.ExportMode"/>.</remarks>
     public required string Mode { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_BACKUP_REMOVE operation.</summary>
+/// <summary>Deletes the exports kept for an instance.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpBackupRemove : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpBackupRemove : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_ACTIVATE_MASTER_IP operation.</summary>
+/// <summary>Brings the cluster's master IP address up on the master node.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpClusterActivateMasterIp : OpCode
 {

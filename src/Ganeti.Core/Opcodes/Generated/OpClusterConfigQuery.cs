@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_CONFIG_QUERY operation.</summary>
+/// <summary>Returns selected cluster configuration values.</summary>
 /// <remarks>Result: List of Anything.</remarks>
 public sealed partial class OpClusterConfigQuery : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpClusterConfigQuery : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The output fields.</summary>
+    /// <summary>Fields to return.</summary>
     /// <remarks>Wire name <c>output_fields</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> OutputFields { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_DEACTIVATE_MASTER_IP operation.</summary>
+/// <summary>Takes the cluster's master IP address down.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpClusterDeactivateMasterIp : OpCode
 {

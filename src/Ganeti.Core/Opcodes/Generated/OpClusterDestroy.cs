@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_DESTROY operation.</summary>
+/// <summary>Tears down the cluster; only the master node is left to clean up.</summary>
 /// <remarks>Result: NonEmptyString.</remarks>
 public sealed partial class OpClusterDestroy : OpCode
 {

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_POST_INIT operation.</summary>
+/// <summary>Runs the hooks that follow cluster initialisation.</summary>
 /// <remarks>Result: Boolean.</remarks>
 public sealed partial class OpClusterPostInit : OpCode
 {

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_QUERY operation.</summary>
+/// <summary>Returns the cluster's settings and state.</summary>
 /// <remarks>Result: Dictionary with keys of Anything and values of Anything.</remarks>
 public sealed partial class OpClusterQuery : OpCode
 {

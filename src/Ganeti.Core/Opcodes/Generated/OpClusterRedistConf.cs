@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_REDIST_CONF operation.</summary>
+/// <summary>Pushes the configuration and ancillary files to every node again.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpClusterRedistConf : OpCode
 {

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_RENAME operation.</summary>
+/// <summary>Gives the cluster a new name and master IP address.</summary>
 /// <remarks>Result: NonEmptyString.</remarks>
 public sealed partial class OpClusterRename : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpClusterRename : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The name.</summary>
+    /// <summary>New name of the cluster.</summary>
     /// <remarks>Wire name <c>name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string Name { get; set; }
 

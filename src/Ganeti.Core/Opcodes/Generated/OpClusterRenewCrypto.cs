@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_RENEW_CRYPTO operation.</summary>
+/// <summary>Replaces the cluster's certificates and, optionally, its SSH keys.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpClusterRenewCrypto : OpCode
 {
@@ -17,27 +17,27 @@ public sealed partial class OpClusterRenewCrypto : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node certificates.</summary>
+    /// <summary>Renew the node certificates.</summary>
     /// <remarks>Wire name <c>node_certificates</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool NodeCertificates { get; set; }
 
-    /// <summary>The renew ssh keys.</summary>
+    /// <summary>Renew the cluster's SSH keys.</summary>
     /// <remarks>Wire name <c>renew_ssh_keys</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool RenewSshKeys { get; set; }
 
-    /// <summary>The ssh key type.</summary>
+    /// <summary>Type of the new SSH keys.</summary>
     /// <remarks>Wire name <c>ssh_key_type</c>, Ganeti type <c>None or (OneOf rsa, ecdsa, dsa)</c>, default <c>null</c>; values in <see cref="OpValues.SshKeyType"/>.</remarks>
     public string? SshKeyType { get; set; }
 
-    /// <summary>The ssh key bits.</summary>
+    /// <summary>Size of the new SSH keys, in bits.</summary>
     /// <remarks>Wire name <c>ssh_key_bits</c>, Ganeti type <c>None or GreaterThanZero</c>, default <c>null</c>.</remarks>
     public int? SshKeyBits { get; set; }
 
-    /// <summary>The verbose.</summary>
+    /// <summary>Report in more detail.</summary>
     /// <remarks>Wire name <c>verbose</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Verbose { get; set; }
 
-    /// <summary>The debug.</summary>
+    /// <summary>Produce debugging output.</summary>
     /// <remarks>Wire name <c>debug</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Debug { get; set; }
 

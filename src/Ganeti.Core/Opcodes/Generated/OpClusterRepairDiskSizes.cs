@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_REPAIR_DISK_SIZES operation.</summary>
+/// <summary>Corrects recorded disk sizes that differ from the real devices.</summary>
 /// <remarks>Result: List of (Tuple of (NonEmptyString, EqualOrGreaterThanZero, NonEmptyString, EqualOrGreaterThanZero)).</remarks>
 public sealed partial class OpClusterRepairDiskSizes : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpClusterRepairDiskSizes : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instances.</summary>
+    /// <summary>Names of the instances concerned; empty means all.</summary>
     /// <remarks>Wire name <c>instances</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Instances { get; set; } = [];
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_SET_PARAMS operation.</summary>
+/// <summary>Changes cluster-wide parameters.</summary>
 /// <remarks>Result: None or (Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs])).</remarks>
 public sealed partial class OpClusterSetParams : OpCode
 {
@@ -18,179 +18,179 @@ public sealed partial class OpClusterSetParams : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 
-    /// <summary>The hv state.</summary>
+    /// <summary>Hypervisor resource state to record.</summary>
     /// <remarks>Wire name <c>hv_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? HvState { get; set; }
 
-    /// <summary>The disk state.</summary>
+    /// <summary>Disk resource state to record.</summary>
     /// <remarks>Wire name <c>disk_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? DiskState { get; set; }
 
-    /// <summary>The vg name.</summary>
+    /// <summary>LVM volume group for instance disks.</summary>
     /// <remarks>Wire name <c>vg_name</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? VgName { get; set; }
 
-    /// <summary>The enabled hypervisors.</summary>
+    /// <summary>Hypervisors instances may use; the first is the default.</summary>
     /// <remarks>Wire name <c>enabled_hypervisors</c>, Ganeti type <c>None or (List of (OneOf kvm, xen-pvm, chroot, xen-hvm, fake, lxc))</c>, default <c>null</c>.</remarks>
     public List<string>? EnabledHypervisors { get; set; }
 
-    /// <summary>The hvparams.</summary>
+    /// <summary>Hypervisor parameters to set.</summary>
     /// <remarks>Wire name <c>hvparams</c>, Ganeti type <c>None or (Dictionary with keys of String and values of (Dictionary with keys of Anything and values of Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, Dictionary<string, JsonElement>>? Hvparams { get; set; }
 
-    /// <summary>The beparams.</summary>
+    /// <summary>Backend parameters (memory, vCPUs, ...) to set.</summary>
     /// <remarks>Wire name <c>beparams</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Beparams { get; set; }
 
-    /// <summary>The os hvp.</summary>
+    /// <summary>Hypervisor parameters per OS.</summary>
     /// <remarks>Wire name <c>os_hvp</c>, Ganeti type <c>None or (Dictionary with keys of String and values of (Dictionary with keys of Anything and values of Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, Dictionary<string, JsonElement>>? OsHvp { get; set; }
 
-    /// <summary>The osparams.</summary>
+    /// <summary>OS parameters to set.</summary>
     /// <remarks>Wire name <c>osparams</c>, Ganeti type <c>None or (Dictionary with keys of String and values of (Dictionary with keys of Anything and values of Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, Dictionary<string, JsonElement>>? Osparams { get; set; }
 
-    /// <summary>The osparams private cluster.</summary>
+    /// <summary>Private OS parameters per OS.</summary>
     /// <remarks>Wire name <c>osparams_private_cluster</c>, Ganeti type <c>None or (Dictionary with keys of String and values of (Dictionary with keys of Anything and values of (Private Anything)))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, Dictionary<string, JsonElement>>? OsparamsPrivateCluster { get; set; }
 
-    /// <summary>The diskparams.</summary>
+    /// <summary>Disk parameters per disk template.</summary>
     /// <remarks>Wire name <c>diskparams</c>, Ganeti type <c>None or (Dictionary with keys of (OneOf gluster, diskless, sharedfile, ext, blockdev, file, rbd, plain, drbd) and values of (Dictionary with keys of Anything and values of Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, Dictionary<string, JsonElement>>? Diskparams { get; set; }
 
-    /// <summary>The candidate pool size.</summary>
+    /// <summary>Number of master candidates to keep.</summary>
     /// <remarks>Wire name <c>candidate_pool_size</c>, Ganeti type <c>None or GreaterThanZero</c>, default <c>null</c>.</remarks>
     public int? CandidatePoolSize { get; set; }
 
-    /// <summary>The max running jobs.</summary>
+    /// <summary>Maximum number of jobs run at once.</summary>
     /// <remarks>Wire name <c>max_running_jobs</c>, Ganeti type <c>None or GreaterThanZero</c>, default <c>null</c>.</remarks>
     public int? MaxRunningJobs { get; set; }
 
-    /// <summary>The max tracked jobs.</summary>
+    /// <summary>Maximum number of jobs tracked at once.</summary>
     /// <remarks>Wire name <c>max_tracked_jobs</c>, Ganeti type <c>None or GreaterThanZero</c>, default <c>null</c>.</remarks>
     public int? MaxTrackedJobs { get; set; }
 
-    /// <summary>The uid pool.</summary>
+    /// <summary>Ranges of user ids for instance processes.</summary>
     /// <remarks>Wire name <c>uid_pool</c>, Ganeti type <c>None or (List of (Tuple of (Integer, Integer)))</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? UidPool { get; set; }
 
-    /// <summary>The add uids.</summary>
+    /// <summary>User id ranges to add to the pool.</summary>
     /// <remarks>Wire name <c>add_uids</c>, Ganeti type <c>None or (List of (Tuple of (Integer, Integer)))</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? AddUids { get; set; }
 
-    /// <summary>The remove uids.</summary>
+    /// <summary>User id ranges to remove from the pool.</summary>
     /// <remarks>Wire name <c>remove_uids</c>, Ganeti type <c>None or (List of (Tuple of (Integer, Integer)))</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? RemoveUids { get; set; }
 
-    /// <summary>The maintain node health.</summary>
+    /// <summary>Let the watcher shut down instances that should not run.</summary>
     /// <remarks>Wire name <c>maintain_node_health</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? MaintainNodeHealth { get; set; }
 
-    /// <summary>The prealloc wipe disks.</summary>
+    /// <summary>Wipe new disks before use.</summary>
     /// <remarks>Wire name <c>prealloc_wipe_disks</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? PreallocWipeDisks { get; set; }
 
-    /// <summary>The nicparams.</summary>
+    /// <summary>Default NIC parameters.</summary>
     /// <remarks>Wire name <c>nicparams</c>, Ganeti type <c>None or (Dictionary with keys of (OneOf link, ip, vlan, mode, mac, name, network, bridge) and values of (None or String) [NIC parameters])</c>, default <c>null</c>.</remarks>
     public Dictionary<string, string?>? Nicparams { get; set; }
 
-    /// <summary>The ndparams.</summary>
+    /// <summary>Node parameters to set.</summary>
     /// <remarks>Wire name <c>ndparams</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Ndparams { get; set; }
 
-    /// <summary>The ipolicy.</summary>
+    /// <summary>Instance policy to set.</summary>
     /// <remarks>Wire name <c>ipolicy</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Ipolicy { get; set; }
 
-    /// <summary>The drbd helper.</summary>
+    /// <summary>Usermode helper DRBD must be configured with.</summary>
     /// <remarks>Wire name <c>drbd_helper</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? DrbdHelper { get; set; }
 
-    /// <summary>The default iallocator.</summary>
+    /// <summary>Allocator used when none is named.</summary>
     /// <remarks>Wire name <c>default_iallocator</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? DefaultIallocator { get; set; }
 
-    /// <summary>The default iallocator params.</summary>
+    /// <summary>Parameters for the default allocator.</summary>
     /// <remarks>Wire name <c>default_iallocator_params</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? DefaultIallocatorParams { get; set; }
 
-    /// <summary>The mac prefix.</summary>
+    /// <summary>Prefix for generated MAC addresses.</summary>
     /// <remarks>Wire name <c>mac_prefix</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? MacPrefix { get; set; }
 
-    /// <summary>The master netdev.</summary>
+    /// <summary>Network device for the master IP address.</summary>
     /// <remarks>Wire name <c>master_netdev</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? MasterNetdev { get; set; }
 
-    /// <summary>The master netmask.</summary>
+    /// <summary>Prefix length of the master IP address.</summary>
     /// <remarks>Wire name <c>master_netmask</c>, Ganeti type <c>None or EqualOrGreaterThanZero</c>, default <c>null</c>.</remarks>
     public int? MasterNetmask { get; set; }
 
-    /// <summary>The reserved lvs.</summary>
+    /// <summary>Logical volumes cluster verify should not report as unknown.</summary>
     /// <remarks>Wire name <c>reserved_lvs</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? ReservedLvs { get; set; }
 
-    /// <summary>The hidden os.</summary>
+    /// <summary>Changes to the list of OSes hidden from listings.</summary>
     /// <remarks>Wire name <c>hidden_os</c>, Ganeti type <c>None or (List of (Tuple of (OneOf attach, detach, add, remove, NonEmptyString)))</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? HiddenOs { get; set; }
 
-    /// <summary>The blacklisted os.</summary>
+    /// <summary>Changes to the list of OSes that cannot be installed.</summary>
     /// <remarks>Wire name <c>blacklisted_os</c>, Ganeti type <c>None or (List of (Tuple of (OneOf attach, detach, add, remove, NonEmptyString)))</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? BlacklistedOs { get; set; }
 
-    /// <summary>The use external mip script.</summary>
+    /// <summary>Manage the master IP address with a site-provided script.</summary>
     /// <remarks>Wire name <c>use_external_mip_script</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? UseExternalMipScript { get; set; }
 
-    /// <summary>The enabled disk templates.</summary>
+    /// <summary>Disk templates instances may use; the first is the default.</summary>
     /// <remarks>Wire name <c>enabled_disk_templates</c>, Ganeti type <c>None or (List of (OneOf gluster, diskless, sharedfile, ext, blockdev, file, rbd, plain, drbd))</c>, default <c>null</c>.</remarks>
     public List<string>? EnabledDiskTemplates { get; set; }
 
-    /// <summary>The modify etc hosts.</summary>
+    /// <summary>Keep /etc/hosts on the nodes up to date.</summary>
     /// <remarks>Wire name <c>modify_etc_hosts</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? ModifyEtcHosts { get; set; }
 
-    /// <summary>The file storage dir.</summary>
+    /// <summary>Directory for file-based disks.</summary>
     /// <remarks>Wire name <c>file_storage_dir</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? FileStorageDir { get; set; }
 
-    /// <summary>The shared file storage dir.</summary>
+    /// <summary>Directory for shared-file disks.</summary>
     /// <remarks>Wire name <c>shared_file_storage_dir</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? SharedFileStorageDir { get; set; }
 
-    /// <summary>The gluster storage dir.</summary>
+    /// <summary>Directory for Gluster disks.</summary>
     /// <remarks>Wire name <c>gluster_storage_dir</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? GlusterStorageDir { get; set; }
 
-    /// <summary>The install image.</summary>
+    /// <summary>Image used to run OS installations in a helper VM.</summary>
     /// <remarks>Wire name <c>install_image</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? InstallImage { get; set; }
 
-    /// <summary>The instance communication network.</summary>
+    /// <summary>Network used for host-to-instance communication.</summary>
     /// <remarks>Wire name <c>instance_communication_network</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? InstanceCommunicationNetwork { get; set; }
 
-    /// <summary>The zeroing image.</summary>
+    /// <summary>Image used to zero instance disks.</summary>
     /// <remarks>Wire name <c>zeroing_image</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? ZeroingImage { get; set; }
 
-    /// <summary>The compression tools.</summary>
+    /// <summary>Compression programs allowed for transfers.</summary>
     /// <remarks>Wire name <c>compression_tools</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? CompressionTools { get; set; }
 
-    /// <summary>The enabled user shutdown.</summary>
+    /// <summary>Let instances shut themselves down without being restarted.</summary>
     /// <remarks>Wire name <c>enabled_user_shutdown</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? EnabledUserShutdown { get; set; }
 
-    /// <summary>The enabled data collectors.</summary>
+    /// <summary>Data collectors to switch on or off.</summary>
     /// <remarks>Wire name <c>enabled_data_collectors</c>, Ganeti type <c>None or (Dictionary with keys of String and values of Boolean)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, bool>? EnabledDataCollectors { get; set; }
 
-    /// <summary>The data collector interval.</summary>
+    /// <summary>Collection interval per data collector, in microseconds.</summary>
     /// <remarks>Wire name <c>data_collector_interval</c>, Ganeti type <c>None or (Dictionary with keys of String and values of Integer)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, int>? DataCollectorInterval { get; set; }
 

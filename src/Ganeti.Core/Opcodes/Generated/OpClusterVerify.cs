@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_VERIFY operation.</summary>
+/// <summary>Checks the whole cluster; submits one verification job per node group.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]).</remarks>
 public sealed partial class OpClusterVerify : OpCode
 {
@@ -17,31 +17,31 @@ public sealed partial class OpClusterVerify : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The debug simulate errors.</summary>
+    /// <summary>Pretend checks failed, to test error reporting.</summary>
     /// <remarks>Wire name <c>debug_simulate_errors</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool DebugSimulateErrors { get; set; }
 
-    /// <summary>The error codes.</summary>
+    /// <summary>Report errors with machine-readable codes.</summary>
     /// <remarks>Wire name <c>error_codes</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool ErrorCodes { get; set; }
 
-    /// <summary>The skip checks.</summary>
+    /// <summary>Checks to leave out.</summary>
     /// <remarks>Wire name <c>skip_checks</c>, Ganeti type <c>Set of (OneOf nplusone_mem)</c>, default <c>[]</c>.</remarks>
     public List<string> SkipChecks { get; set; } = [];
 
-    /// <summary>The ignore errors.</summary>
+    /// <summary>Verification error codes to report without failing.</summary>
     /// <remarks>Wire name <c>ignore_errors</c>, Ganeti type <c>Set of (OneOf ENODEDRBDHELPER, EINSTANCEMISSINGDISK, EINSTANCEMISSINGCFGPARAMETER, ENODEUSERSCRIPTS, ENODEFILESTORAGEPATHUNUSABLE, EINSTANCEBADNODE, ENODESHAREDFILESTORAGEPATHUNUSABLE, ENODEDRBD, ENODEORPHANINSTANCE, ENODETIME, ENODELVM, ENODEHV, EINSTANCEDOWN, ENODESETUP, ENODEORPHANLV, ENODEOOBPATH, ENODEDRBDVERSION, ENODEVERSION, ECLUSTERCFG, ENODEFILECHECK, ECLUSTERCERT, ECLUSTERDANGLINGINST, EINSTANCEFAULTYDISK, ENODESSH, EINSTANCELAYOUT, ENODEGLUSTERSTORAGEPATHUNUSABLE, EINSTANCEPOLICY, EEXTAGS, EINSTANCESPLITGROUPS, ECLUSTERCLIENTCERT, EINSTANCEWRONGNODE, ECLUSTERDANGLINGNODES, EGROUPDIFFERENTPVSIZE, ECLUSTERFILECHECK, ENODEFILESTORAGEPATHS, ENODEHOOKS, EINSTANCEUNSUITABLENODE, ENODERPC, ENODENET, ENODEN1, ENODEOS)</c>, default <c>[]</c>.</remarks>
     public List<string> IgnoreErrors { get; set; } = [];
 
-    /// <summary>The verbose.</summary>
+    /// <summary>Report in more detail.</summary>
     /// <remarks>Wire name <c>verbose</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Verbose { get; set; }
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? GroupName { get; set; }
 
-    /// <summary>The verify clutter.</summary>
+    /// <summary>Also look for unexpected files on nodes.</summary>
     /// <remarks>Wire name <c>verify_clutter</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool VerifyClutter { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_CLUSTER_VERIFY_DISKS operation.</summary>
+/// <summary>Finds instances whose disks need activation; one job per node group.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]).</remarks>
 public sealed partial class OpClusterVerifyDisks : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpClusterVerifyDisks : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? GroupName { get; set; }
 

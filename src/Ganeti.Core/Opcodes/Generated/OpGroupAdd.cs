@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_GROUP_ADD operation.</summary>
+/// <summary>Creates a node group.</summary>
 /// <remarks>Result: None or (Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs])).</remarks>
 public sealed partial class OpGroupAdd : OpCode
 {
@@ -18,31 +18,31 @@ public sealed partial class OpGroupAdd : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 
-    /// <summary>The alloc policy.</summary>
+    /// <summary>How willing the group is to receive new instances.</summary>
     /// <remarks>Wire name <c>alloc_policy</c>, Ganeti type <c>None or (OneOf preferred, last_resort, unallocable)</c>, default <c>null</c>; values in <see cref="OpValues.AllocPolicy"/>.</remarks>
     public string? AllocPolicy { get; set; }
 
-    /// <summary>The ndparams.</summary>
+    /// <summary>Node parameters to set.</summary>
     /// <remarks>Wire name <c>ndparams</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Ndparams { get; set; }
 
-    /// <summary>The diskparams.</summary>
+    /// <summary>Disk parameters per disk template.</summary>
     /// <remarks>Wire name <c>diskparams</c>, Ganeti type <c>None or (Dictionary with keys of (OneOf gluster, diskless, sharedfile, ext, blockdev, file, rbd, plain, drbd) and values of (Dictionary with keys of Anything and values of Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, Dictionary<string, JsonElement>>? Diskparams { get; set; }
 
-    /// <summary>The hv state.</summary>
+    /// <summary>Hypervisor resource state to record.</summary>
     /// <remarks>Wire name <c>hv_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? HvState { get; set; }
 
-    /// <summary>The disk state.</summary>
+    /// <summary>Disk resource state to record.</summary>
     /// <remarks>Wire name <c>disk_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? DiskState { get; set; }
 
-    /// <summary>The ipolicy.</summary>
+    /// <summary>Instance policy to set.</summary>
     /// <remarks>Wire name <c>ipolicy</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Ipolicy { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_GROUP_ASSIGN_NODES operation.</summary>
+/// <summary>Moves nodes into a node group.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpGroupAssignNodes : OpCode
 {
@@ -17,19 +17,19 @@ public sealed partial class OpGroupAssignNodes : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 
-    /// <summary>The nodes.</summary>
+    /// <summary>Nodes to move into the group.</summary>
     /// <remarks>Wire name <c>nodes</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> Nodes { get; set; }
 
-    /// <summary>The node uuids.</summary>
+    /// <summary>UUIDs of the nodes; filled in by the master from the names.</summary>
     /// <remarks>Wire name <c>node_uuids</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? NodeUuids { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_GROUP_EVACUATE operation.</summary>
+/// <summary>Moves all instances out of a node group.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]).</remarks>
 public sealed partial class OpGroupEvacuate : OpCode
 {
@@ -17,27 +17,27 @@ public sealed partial class OpGroupEvacuate : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 
-    /// <summary>The early release.</summary>
+    /// <summary>Release locks as soon as possible, trading safety for concurrency.</summary>
     /// <remarks>Wire name <c>early_release</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool EarlyRelease { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The target groups.</summary>
+    /// <summary>Node groups the instances may move to.</summary>
     /// <remarks>Wire name <c>target_groups</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? TargetGroups { get; set; }
 
-    /// <summary>The sequential.</summary>
+    /// <summary>Run the resulting jobs one after another.</summary>
     /// <remarks>Wire name <c>sequential</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Sequential { get; set; }
 
-    /// <summary>The force failover.</summary>
+    /// <summary>Fail over instead of migrating when migration is not possible.</summary>
     /// <remarks>Wire name <c>force_failover</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool ForceFailover { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_GROUP_RENAME operation.</summary>
+/// <summary>Renames a node group.</summary>
 /// <remarks>Result: NonEmptyString.</remarks>
 public sealed partial class OpGroupRename : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpGroupRename : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_GROUP_VERIFY_DISKS operation.</summary>
+/// <summary>Finds the disks of one node group that need activation or repair.</summary>
 /// <remarks>Result: Tuple of (Dictionary with keys of String and values of String, List of String, Dictionary with keys of String and values of (List of (List of String))).</remarks>
 public sealed partial class OpGroupVerifyDisks : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpGroupVerifyDisks : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_ACTIVATE_DISKS operation.</summary>
+/// <summary>Makes an instance's disks available on its nodes.</summary>
 /// <remarks>Result: List of (Tuple of (NonEmptyString, NonEmptyString, None or NonEmptyString)).</remarks>
 public sealed partial class OpInstanceActivateDisks : OpCode
 {
@@ -17,19 +17,19 @@ public sealed partial class OpInstanceActivateDisks : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The ignore size.</summary>
+    /// <summary>Do not check the recorded disk sizes.</summary>
     /// <remarks>Wire name <c>ignore_size</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreSize { get; set; }
 
-    /// <summary>The wait for sync.</summary>
+    /// <summary>Wait until disk mirrors are in sync before finishing.</summary>
     /// <remarks>Wire name <c>wait_for_sync</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool WaitForSync { get; set; }
 

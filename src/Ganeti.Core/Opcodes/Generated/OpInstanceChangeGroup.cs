@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_CHANGE_GROUP operation.</summary>
+/// <summary>Moves an instance to another node group.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]).</remarks>
 public sealed partial class OpInstanceChangeGroup : OpCode
 {
@@ -17,23 +17,23 @@ public sealed partial class OpInstanceChangeGroup : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The early release.</summary>
+    /// <summary>Release locks as soon as possible, trading safety for concurrency.</summary>
     /// <remarks>Wire name <c>early_release</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool EarlyRelease { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The target groups.</summary>
+    /// <summary>Node groups the instances may move to.</summary>
     /// <remarks>Wire name <c>target_groups</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? TargetGroups { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_CONSOLE operation.</summary>
+/// <summary>Returns how to connect to an instance's console.</summary>
 /// <remarks>Result: Dictionary with keys of Anything and values of Anything.</remarks>
 public sealed partial class OpInstanceConsole : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpInstanceConsole : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_CREATE operation.</summary>
+/// <summary>Creates an instance, from scratch or from an export.</summary>
 /// <remarks>Result: List of NonEmptyString.</remarks>
 public sealed partial class OpInstanceCreate : OpCode
 {
@@ -18,179 +18,179 @@ public sealed partial class OpInstanceCreate : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The force variant.</summary>
+    /// <summary>Accept an OS variant that the OS does not declare.</summary>
     /// <remarks>Wire name <c>force_variant</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool ForceVariant { get; set; }
 
-    /// <summary>The wait for sync.</summary>
+    /// <summary>Wait until disk mirrors are in sync before finishing.</summary>
     /// <remarks>Wire name <c>wait_for_sync</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool WaitForSync { get; set; } = true;
 
-    /// <summary>The name check.</summary>
+    /// <summary>Check that the name resolves.</summary>
     /// <remarks>Wire name <c>name_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool NameCheck { get; set; } = true;
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 
-    /// <summary>The opportunistic locking.</summary>
+    /// <summary>Lock only the nodes that are free, and choose among those.</summary>
     /// <remarks>Wire name <c>opportunistic_locking</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool OpportunisticLocking { get; set; }
 
-    /// <summary>The beparams.</summary>
+    /// <summary>Backend parameters (memory, vCPUs, ...) to set.</summary>
     /// <remarks>Wire name <c>beparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Beparams { get; set; } = [];
 
-    /// <summary>The disks.</summary>
+    /// <summary>Disks of the new instance: one dictionary of disk parameters each.</summary>
     /// <remarks>Wire name <c>disks</c>, Ganeti type <c>List of (Dictionary with keys of NonEmptyString and values of (NonEmptyString or Integer) [Disk parameters])</c>, required.</remarks>
     public required List<Dictionary<string, JsonElement>> Disks { get; set; }
 
-    /// <summary>The disk template.</summary>
+    /// <summary>Disk layout of the instance.</summary>
     /// <remarks>Wire name <c>disk_template</c>, Ganeti type <c>None or (OneOf gluster, diskless, sharedfile, ext, blockdev, file, rbd, plain, drbd)</c>, default <c>null</c>; values in <see cref="OpValues.DiskTemplate"/>.</remarks>
     public string? DiskTemplate { get; set; }
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? GroupName { get; set; }
 
-    /// <summary>The file driver.</summary>
+    /// <summary>Driver for file-based disks.</summary>
     /// <remarks>Wire name <c>file_driver</c>, Ganeti type <c>None or (OneOf blktap2, loop, blktap)</c>, default <c>null</c>; values in <see cref="OpValues.FileDriver"/>.</remarks>
     public string? FileDriver { get; set; }
 
-    /// <summary>The file storage dir.</summary>
+    /// <summary>Directory for file-based disks.</summary>
     /// <remarks>Wire name <c>file_storage_dir</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? FileStorageDir { get; set; }
 
-    /// <summary>The hvparams.</summary>
+    /// <summary>Hypervisor parameters to set.</summary>
     /// <remarks>Wire name <c>hvparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Hvparams { get; set; } = [];
 
-    /// <summary>The hypervisor.</summary>
+    /// <summary>Hypervisor to use.</summary>
     /// <remarks>Wire name <c>hypervisor</c>, Ganeti type <c>None or (OneOf kvm, xen-pvm, chroot, xen-hvm, fake, lxc)</c>, default <c>null</c>; values in <see cref="OpValues.Hypervisor"/>.</remarks>
     public string? Hypervisor { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The identify defaults.</summary>
+    /// <summary>Store values equal to the cluster defaults as defaults.</summary>
     /// <remarks>Wire name <c>identify_defaults</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IdentifyDefaults { get; set; }
 
-    /// <summary>The ip check.</summary>
+    /// <summary>Check that the instance's IP address is not already in use.</summary>
     /// <remarks>Wire name <c>ip_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool IpCheck { get; set; } = true;
 
-    /// <summary>The conflicts check.</summary>
+    /// <summary>Refuse IP addresses that conflict with ones in use.</summary>
     /// <remarks>Wire name <c>conflicts_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool ConflictsCheck { get; set; } = true;
 
-    /// <summary>The mode.</summary>
+    /// <summary>Create from scratch, or import from an export.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>OneOf import, create, remote-import</c>, required; values in <see cref="OpValues.InstanceCreateMode"/>.</remarks>
     public required string Mode { get; set; }
 
-    /// <summary>The nics.</summary>
+    /// <summary>NICs of the new instance: one dictionary of NIC parameters each.</summary>
     /// <remarks>Wire name <c>nics</c>, Ganeti type <c>List of (Dictionary with keys of (OneOf link, ip, vlan, mode, mac, name, network, bridge) and values of (None or String) [NIC parameters])</c>, required.</remarks>
     public required List<Dictionary<string, JsonElement>> Nics { get; set; }
 
-    /// <summary>The no install.</summary>
+    /// <summary>Skip the OS installation.</summary>
     /// <remarks>Wire name <c>no_install</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? NoInstall { get; set; }
 
-    /// <summary>The osparams.</summary>
+    /// <summary>OS parameters to set.</summary>
     /// <remarks>Wire name <c>osparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Osparams { get; set; } = [];
 
-    /// <summary>The osparams private.</summary>
+    /// <summary>OS parameters that are kept out of logs and query output.</summary>
     /// <remarks>Wire name <c>osparams_private</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of (Private Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? OsparamsPrivate { get; set; }
 
-    /// <summary>The osparams secret.</summary>
+    /// <summary>OS parameters that are never written to the configuration.</summary>
     /// <remarks>Wire name <c>osparams_secret</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of (Private Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? OsparamsSecret { get; set; }
 
-    /// <summary>The os type.</summary>
+    /// <summary>Operating system definition to install.</summary>
     /// <remarks>Wire name <c>os_type</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? OsType { get; set; }
 
-    /// <summary>The pnode.</summary>
+    /// <summary>Primary node.</summary>
     /// <remarks>Wire name <c>pnode</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Pnode { get; set; }
 
-    /// <summary>The pnode uuid.</summary>
+    /// <summary>UUID of the primary node.</summary>
     /// <remarks>Wire name <c>pnode_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? PnodeUuid { get; set; }
 
-    /// <summary>The snode.</summary>
+    /// <summary>Secondary node.</summary>
     /// <remarks>Wire name <c>snode</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Snode { get; set; }
 
-    /// <summary>The snode uuid.</summary>
+    /// <summary>UUID of the secondary node.</summary>
     /// <remarks>Wire name <c>snode_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SnodeUuid { get; set; }
 
-    /// <summary>The source handshake.</summary>
+    /// <summary>Handshake from the source cluster (remote import).</summary>
     /// <remarks>Wire name <c>source_handshake</c>, Ganeti type <c>None or (List of Anything)</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? SourceHandshake { get; set; }
 
-    /// <summary>The source instance name.</summary>
+    /// <summary>Name of the instance on the source cluster (remote import).</summary>
     /// <remarks>Wire name <c>source_instance_name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SourceInstanceName { get; set; }
 
-    /// <summary>The source shutdown timeout.</summary>
+    /// <summary>Seconds to wait for the source instance to shut down (remote import).</summary>
     /// <remarks>Wire name <c>source_shutdown_timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int SourceShutdownTimeout { get; set; } = 120;
 
-    /// <summary>The source x509 ca.</summary>
+    /// <summary>Certificate authority of the source cluster (remote import).</summary>
     /// <remarks>Wire name <c>source_x509_ca</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SourceX509Ca { get; set; }
 
-    /// <summary>The src node.</summary>
+    /// <summary>Node holding the export to import.</summary>
     /// <remarks>Wire name <c>src_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SrcNode { get; set; }
 
-    /// <summary>The src node uuid.</summary>
+    /// <summary>UUID of the node holding the export.</summary>
     /// <remarks>Wire name <c>src_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SrcNodeUuid { get; set; }
 
-    /// <summary>The src path.</summary>
+    /// <summary>Path of the export to import.</summary>
     /// <remarks>Wire name <c>src_path</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SrcPath { get; set; }
 
-    /// <summary>The compress.</summary>
+    /// <summary>Compression used for the data stream.</summary>
     /// <remarks>Wire name <c>compress</c>, Ganeti type <c>String</c>, default <c>"none"</c>.</remarks>
     public string Compress { get; set; } = "none";
 
-    /// <summary>The start.</summary>
+    /// <summary>Start the instance once created.</summary>
     /// <remarks>Wire name <c>start</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool Start { get; set; } = true;
 
-    /// <summary>The forthcoming.</summary>
+    /// <summary>Only reserve the resources; create the instance later.</summary>
     /// <remarks>Wire name <c>forthcoming</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Forthcoming { get; set; }
 
-    /// <summary>The commit.</summary>
+    /// <summary>Create an instance whose resources were reserved before.</summary>
     /// <remarks>Wire name <c>commit</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Commit { get; set; }
 
-    /// <summary>The tags.</summary>
+    /// <summary>Tags of the new instance.</summary>
     /// <remarks>Wire name <c>tags</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Tags { get; set; } = [];
 
-    /// <summary>The instance communication.</summary>
+    /// <summary>Give the instance a NIC on the instance communication network.</summary>
     /// <remarks>Wire name <c>instance_communication</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool InstanceCommunication { get; set; }
 
-    /// <summary>The helper startup timeout.</summary>
+    /// <summary>Seconds allowed for the installation helper VM to start.</summary>
     /// <remarks>Wire name <c>helper_startup_timeout</c>, Ganeti type <c>None or Integer</c>, default <c>null</c>.</remarks>
     public int? HelperStartupTimeout { get; set; }
 
-    /// <summary>The helper shutdown timeout.</summary>
+    /// <summary>Seconds allowed for the installation helper VM to stop.</summary>
     /// <remarks>Wire name <c>helper_shutdown_timeout</c>, Ganeti type <c>None or Integer</c>, default <c>null</c>.</remarks>
     public int? HelperShutdownTimeout { get; set; }
 

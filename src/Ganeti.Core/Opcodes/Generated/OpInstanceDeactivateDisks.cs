@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_DEACTIVATE_DISKS operation.</summary>
+/// <summary>Releases an instance's disks on its nodes.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceDeactivateDisks : OpCode
 {
@@ -17,15 +17,15 @@ public sealed partial class OpInstanceDeactivateDisks : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_FAILOVER operation.</summary>
+/// <summary>Restarts an instance on its secondary (or another) node.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceFailover : OpCode
 {
@@ -17,39 +17,39 @@ public sealed partial class OpInstanceFailover : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The shutdown timeout.</summary>
+    /// <summary>Seconds to wait for the instance to shut down.</summary>
     /// <remarks>Wire name <c>shutdown_timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int ShutdownTimeout { get; set; } = 120;
 
-    /// <summary>The ignore consistency.</summary>
+    /// <summary>Proceed even if the disks are degraded.</summary>
     /// <remarks>Wire name <c>ignore_consistency</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreConsistency { get; set; }
 
-    /// <summary>The target node.</summary>
+    /// <summary>Node the instance goes to.</summary>
     /// <remarks>Wire name <c>target_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNode { get; set; }
 
-    /// <summary>The target node uuid.</summary>
+    /// <summary>UUID of the target node.</summary>
     /// <remarks>Wire name <c>target_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNodeUuid { get; set; }
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 
-    /// <summary>The cleanup.</summary>
+    /// <summary>Clean up after an earlier failed migration instead of migrating.</summary>
     /// <remarks>Wire name <c>cleanup</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Cleanup { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 

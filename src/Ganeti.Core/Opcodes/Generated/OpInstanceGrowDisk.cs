@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_GROW_DISK operation.</summary>
+/// <summary>Enlarges one disk of an instance.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceGrowDisk : OpCode
 {
@@ -17,31 +17,31 @@ public sealed partial class OpInstanceGrowDisk : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The wait for sync.</summary>
+    /// <summary>Wait until disk mirrors are in sync before finishing.</summary>
     /// <remarks>Wire name <c>wait_for_sync</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool WaitForSync { get; set; } = true;
 
-    /// <summary>The disk.</summary>
+    /// <summary>Index of the disk.</summary>
     /// <remarks>Wire name <c>disk</c>, Ganeti type <c>EqualOrGreaterThanZero and (Less than 16)</c>, required.</remarks>
     public required int Disk { get; set; }
 
-    /// <summary>The amount.</summary>
+    /// <summary>Size in MiB to add, or the new size when absolute is set.</summary>
     /// <remarks>Wire name <c>amount</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, required.</remarks>
     public required long Amount { get; set; }
 
-    /// <summary>The absolute.</summary>
+    /// <summary>Treat amount as the new size rather than an increment.</summary>
     /// <remarks>Wire name <c>absolute</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Absolute { get; set; }
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 

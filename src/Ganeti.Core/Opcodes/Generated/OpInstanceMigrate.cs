@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_MIGRATE operation.</summary>
+/// <summary>Moves a running instance to another node, live or not.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceMigrate : OpCode
 {
@@ -17,51 +17,51 @@ public sealed partial class OpInstanceMigrate : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Live or non-live migration; the hypervisor default when not given.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>None or (OneOf non-live, live)</c>, default <c>null</c>; values in <see cref="OpValues.MigrationMode"/>.</remarks>
     public string? Mode { get; set; }
 
-    /// <summary>The live.</summary>
+    /// <summary>Deprecated: use mode instead.</summary>
     /// <remarks>Wire name <c>live</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? Live { get; set; }
 
-    /// <summary>The target node.</summary>
+    /// <summary>Node the instance goes to.</summary>
     /// <remarks>Wire name <c>target_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNode { get; set; }
 
-    /// <summary>The target node uuid.</summary>
+    /// <summary>UUID of the target node.</summary>
     /// <remarks>Wire name <c>target_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNodeUuid { get; set; }
 
-    /// <summary>The allow runtime changes.</summary>
+    /// <summary>Allow changing the instance's memory to make it fit.</summary>
     /// <remarks>Wire name <c>allow_runtime_changes</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool AllowRuntimeChanges { get; set; } = true;
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 
-    /// <summary>The cleanup.</summary>
+    /// <summary>Clean up after an earlier failed migration instead of migrating.</summary>
     /// <remarks>Wire name <c>cleanup</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Cleanup { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The allow failover.</summary>
+    /// <summary>Fail over when migration is not possible.</summary>
     /// <remarks>Wire name <c>allow_failover</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool AllowFailover { get; set; }
 
-    /// <summary>The ignore hvversions.</summary>
+    /// <summary>Migrate even if the hypervisor versions differ.</summary>
     /// <remarks>Wire name <c>ignore_hvversions</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreHvversions { get; set; }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_MULTI_ALLOC operation.</summary>
+/// <summary>Creates several instances placed together by an allocator.</summary>
 /// <remarks>Result: Dictionary containing none but the required keys "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]), "allocatable" (value List of NonEmptyString), "failed" (value List of NonEmptyString).</remarks>
 public sealed partial class OpInstanceMultiAlloc : OpCode
 {
@@ -18,15 +18,15 @@ public sealed partial class OpInstanceMultiAlloc : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The opportunistic locking.</summary>
+    /// <summary>Lock only the nodes that are free, and choose among those.</summary>
     /// <remarks>Wire name <c>opportunistic_locking</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool OpportunisticLocking { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The instances.</summary>
+    /// <summary>OP_INSTANCE_CREATE opcodes, one per instance.</summary>
     /// <remarks>Wire name <c>instances</c>, Ganeti type <c>List of Anything</c>, default <c>[]</c>.</remarks>
     public List<JsonElement> Instances { get; set; } = [];
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_MULTI_ALLOC_BASE operation.</summary>
+/// <summary>Internal base of the multi-instance allocation opcode.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceMultiAllocBase : OpCode
 {

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_QUERY_DATA operation.</summary>
+/// <summary>Returns detailed configuration and runtime data of instances.</summary>
 /// <remarks>Result: Dictionary with keys of Anything and values of (Dictionary with keys of Anything and values of Anything).</remarks>
 public sealed partial class OpInstanceQueryData : OpCode
 {
@@ -17,15 +17,15 @@ public sealed partial class OpInstanceQueryData : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The use locking.</summary>
+    /// <summary>Take locks for a consistent answer instead of a fast one.</summary>
     /// <remarks>Wire name <c>use_locking</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool UseLocking { get; set; }
 
-    /// <summary>The instances.</summary>
+    /// <summary>Names of the instances concerned; empty means all.</summary>
     /// <remarks>Wire name <c>instances</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Instances { get; set; } = [];
 
-    /// <summary>The static.</summary>
+    /// <summary>Return configuration data only, without asking the nodes.</summary>
     /// <remarks>Wire name <c>static</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Static { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_REBOOT operation.</summary>
+/// <summary>Reboots an instance.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceReboot : OpCode
 {
@@ -17,23 +17,23 @@ public sealed partial class OpInstanceReboot : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The shutdown timeout.</summary>
+    /// <summary>Seconds to wait for the instance to shut down.</summary>
     /// <remarks>Wire name <c>shutdown_timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int ShutdownTimeout { get; set; } = 120;
 
-    /// <summary>The ignore secondaries.</summary>
+    /// <summary>Do not check the secondary nodes.</summary>
     /// <remarks>Wire name <c>ignore_secondaries</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreSecondaries { get; set; }
 
-    /// <summary>The reboot type.</summary>
+    /// <summary>How to reboot.</summary>
     /// <remarks>Wire name <c>reboot_type</c>, Ganeti type <c>OneOf hard, soft, full</c>, required; values in <see cref="OpValues.RebootType"/>.</remarks>
     public required string RebootType { get; set; }
 

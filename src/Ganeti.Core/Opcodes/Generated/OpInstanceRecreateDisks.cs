@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_RECREATE_DISKS operation.</summary>
+/// <summary>Recreates missing disks of an instance, optionally on other nodes.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceRecreateDisks : OpCode
 {
@@ -18,27 +18,27 @@ public sealed partial class OpInstanceRecreateDisks : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The disks.</summary>
+    /// <summary>Disks to recreate: indices, or (index, parameters) pairs; empty means all.</summary>
     /// <remarks>Wire name <c>disks</c>, Ganeti type <c>(List of EqualOrGreaterThanZero) or (List of ((Length 2) and (Item 0 is (EqualOrGreaterThanZero [Disk index]), item 1 is (Dictionary with keys of NonEmptyString and values of (NonEmptyString or Integer) [Disk parameters] [Parameters]))))</c>, default <c>[]</c>.</remarks>
     public List<JsonElement> Disks { get; set; } = [];
 
-    /// <summary>The nodes.</summary>
+    /// <summary>New nodes for the instance, if it moves.</summary>
     /// <remarks>Wire name <c>nodes</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Nodes { get; set; } = [];
 
-    /// <summary>The node uuids.</summary>
+    /// <summary>UUIDs of the nodes; filled in by the master from the names.</summary>
     /// <remarks>Wire name <c>node_uuids</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? NodeUuids { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_REINSTALL operation.</summary>
+/// <summary>Installs the operating system of an instance afresh.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceReinstall : OpCode
 {
@@ -18,31 +18,31 @@ public sealed partial class OpInstanceReinstall : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The force variant.</summary>
+    /// <summary>Accept an OS variant that the OS does not declare.</summary>
     /// <remarks>Wire name <c>force_variant</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool ForceVariant { get; set; }
 
-    /// <summary>The os type.</summary>
+    /// <summary>Operating system definition to install.</summary>
     /// <remarks>Wire name <c>os_type</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? OsType { get; set; }
 
-    /// <summary>The osparams.</summary>
+    /// <summary>OS parameters to set.</summary>
     /// <remarks>Wire name <c>osparams</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Osparams { get; set; }
 
-    /// <summary>The osparams private.</summary>
+    /// <summary>OS parameters that are kept out of logs and query output.</summary>
     /// <remarks>Wire name <c>osparams_private</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of (Private Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? OsparamsPrivate { get; set; }
 
-    /// <summary>The osparams secret.</summary>
+    /// <summary>OS parameters that are never written to the configuration.</summary>
     /// <remarks>Wire name <c>osparams_secret</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of (Private Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? OsparamsSecret { get; set; }
 

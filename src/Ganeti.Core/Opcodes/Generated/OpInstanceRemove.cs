@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_REMOVE operation.</summary>
+/// <summary>Deletes an instance and its disks.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceRemove : OpCode
 {
@@ -17,19 +17,19 @@ public sealed partial class OpInstanceRemove : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The shutdown timeout.</summary>
+    /// <summary>Seconds to wait for the instance to shut down.</summary>
     /// <remarks>Wire name <c>shutdown_timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int ShutdownTimeout { get; set; } = 120;
 
-    /// <summary>The ignore failures.</summary>
+    /// <summary>Carry on after errors.</summary>
     /// <remarks>Wire name <c>ignore_failures</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreFailures { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_RENAME operation.</summary>
+/// <summary>Gives an instance a new name.</summary>
 /// <remarks>Result: NonEmptyString.</remarks>
 public sealed partial class OpInstanceRename : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpInstanceRename : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
@@ -29,11 +29,11 @@ public sealed partial class OpInstanceRename : OpCode
     /// <remarks>Wire name <c>new_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NewName { get; set; }
 
-    /// <summary>The name check.</summary>
+    /// <summary>Check that the name resolves.</summary>
     /// <remarks>Wire name <c>name_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool NameCheck { get; set; } = true;
 
-    /// <summary>The ip check.</summary>
+    /// <summary>Check that the instance's IP address is not already in use.</summary>
     /// <remarks>Wire name <c>ip_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool IpCheck { get; set; } = true;
 

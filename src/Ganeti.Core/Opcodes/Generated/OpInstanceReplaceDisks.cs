@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_REPLACE_DISKS operation.</summary>
+/// <summary>Replaces the mirrored disks of an instance.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceReplaceDisks : OpCode
 {
@@ -17,39 +17,39 @@ public sealed partial class OpInstanceReplaceDisks : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The early release.</summary>
+    /// <summary>Release locks as soon as possible, trading safety for concurrency.</summary>
     /// <remarks>Wire name <c>early_release</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool EarlyRelease { get; set; }
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Which side to replace, or a new secondary.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>OneOf replace_on_primary, replace_auto, replace_new_secondary, replace_on_secondary</c>, required; values in <see cref="OpValues.ReplaceDisksMode"/>.</remarks>
     public required string Mode { get; set; }
 
-    /// <summary>The disks.</summary>
+    /// <summary>Indices of the disks to replace; empty means all.</summary>
     /// <remarks>Wire name <c>disks</c>, Ganeti type <c>List of (EqualOrGreaterThanZero and (Less than 16))</c>, default <c>[]</c>.</remarks>
     public List<int> Disks { get; set; } = [];
 
-    /// <summary>The remote node.</summary>
+    /// <summary>New secondary node.</summary>
     /// <remarks>Wire name <c>remote_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? RemoteNode { get; set; }
 
-    /// <summary>The remote node uuid.</summary>
+    /// <summary>UUID of the new secondary node.</summary>
     /// <remarks>Wire name <c>remote_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? RemoteNodeUuid { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 

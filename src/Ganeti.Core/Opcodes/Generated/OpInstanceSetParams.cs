@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_SET_PARAMS operation.</summary>
+/// <summary>Changes an instance's parameters, disks and NICs.</summary>
 /// <remarks>Result: List of (Tuple of (NonEmptyString, Anything)).</remarks>
 public sealed partial class OpInstanceSetParams : OpCode
 {
@@ -18,115 +18,115 @@ public sealed partial class OpInstanceSetParams : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 
-    /// <summary>The force variant.</summary>
+    /// <summary>Accept an OS variant that the OS does not declare.</summary>
     /// <remarks>Wire name <c>force_variant</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool ForceVariant { get; set; }
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 
-    /// <summary>The nics.</summary>
+    /// <summary>NIC changes: (action, index, parameters) entries.</summary>
     /// <remarks>Wire name <c>nics</c>, Ganeti type <c>(List of ((Length 3) and (Item 0 is (OneOf modify, attach, add, remove, detach), item 1 is (Integer or String [Device index, can be negative, e.g. -1 for last disk]), item 2 is (Dictionary with keys of (OneOf link, ip, vlan, mode, mac, name, network, bridge) and values of (None or String) [NIC parameters]))) [Recommended]) or (List of ((Length 2) and (Item 0 is ((OneOf attach, detach, add, remove) or EqualOrGreaterThanZero), item 1 is (Dictionary with keys of (OneOf link, ip, vlan, mode, mac, name, network, bridge) and values of (None or String) [NIC parameters]))) [Deprecated])</c>, default <c>[]</c>.</remarks>
     public List<JsonElement> Nics { get; set; } = [];
 
-    /// <summary>The disks.</summary>
+    /// <summary>Disk changes: (action, index, parameters) entries.</summary>
     /// <remarks>Wire name <c>disks</c>, Ganeti type <c>(List of ((Length 3) and (Item 0 is (OneOf modify, attach, add, remove, detach), item 1 is (Integer or String [Device index, can be negative, e.g. -1 for last disk]), item 2 is (Dictionary with keys of NonEmptyString and values of (NonEmptyString or Integer) [Disk parameters]))) [Recommended]) or (List of ((Length 2) and (Item 0 is ((OneOf attach, detach, add, remove) or EqualOrGreaterThanZero), item 1 is (Dictionary with keys of NonEmptyString and values of (NonEmptyString or Integer) [Disk parameters]))) [Deprecated])</c>, default <c>[]</c>.</remarks>
     public List<JsonElement> Disks { get; set; } = [];
 
-    /// <summary>The beparams.</summary>
+    /// <summary>Backend parameters (memory, vCPUs, ...) to set.</summary>
     /// <remarks>Wire name <c>beparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Beparams { get; set; } = [];
 
-    /// <summary>The runtime mem.</summary>
+    /// <summary>Memory, in MiB, to give the running instance now.</summary>
     /// <remarks>Wire name <c>runtime_mem</c>, Ganeti type <c>None or GreaterThanZero</c>, default <c>null</c>.</remarks>
     public long? RuntimeMem { get; set; }
 
-    /// <summary>The hvparams.</summary>
+    /// <summary>Hypervisor parameters to set.</summary>
     /// <remarks>Wire name <c>hvparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Hvparams { get; set; } = [];
 
-    /// <summary>The disk template.</summary>
+    /// <summary>Disk layout of the instance.</summary>
     /// <remarks>Wire name <c>disk_template</c>, Ganeti type <c>None or (OneOf gluster, diskless, sharedfile, ext, blockdev, file, rbd, plain, drbd)</c>, default <c>null</c>; values in <see cref="OpValues.DiskTemplate"/>.</remarks>
     public string? DiskTemplate { get; set; }
 
-    /// <summary>The ext params.</summary>
+    /// <summary>Parameters for the ext disk provider.</summary>
     /// <remarks>Wire name <c>ext_params</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> ExtParams { get; set; } = [];
 
-    /// <summary>The file driver.</summary>
+    /// <summary>Driver for file-based disks.</summary>
     /// <remarks>Wire name <c>file_driver</c>, Ganeti type <c>None or (OneOf blktap2, loop, blktap)</c>, default <c>null</c>; values in <see cref="OpValues.FileDriver"/>.</remarks>
     public string? FileDriver { get; set; }
 
-    /// <summary>The file storage dir.</summary>
+    /// <summary>Directory for file-based disks.</summary>
     /// <remarks>Wire name <c>file_storage_dir</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? FileStorageDir { get; set; }
 
-    /// <summary>The pnode.</summary>
+    /// <summary>Primary node.</summary>
     /// <remarks>Wire name <c>pnode</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Pnode { get; set; }
 
-    /// <summary>The pnode uuid.</summary>
+    /// <summary>UUID of the primary node.</summary>
     /// <remarks>Wire name <c>pnode_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? PnodeUuid { get; set; }
 
-    /// <summary>The remote node.</summary>
+    /// <summary>Secondary node when converting to a mirrored disk template.</summary>
     /// <remarks>Wire name <c>remote_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? RemoteNode { get; set; }
 
-    /// <summary>The remote node uuid.</summary>
+    /// <summary>UUID of the new secondary node.</summary>
     /// <remarks>Wire name <c>remote_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? RemoteNodeUuid { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The os name.</summary>
+    /// <summary>Operating system definition to use.</summary>
     /// <remarks>Wire name <c>os_name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? OsName { get; set; }
 
-    /// <summary>The osparams.</summary>
+    /// <summary>OS parameters to set.</summary>
     /// <remarks>Wire name <c>osparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Osparams { get; set; } = [];
 
-    /// <summary>The osparams private.</summary>
+    /// <summary>OS parameters that are kept out of logs and query output.</summary>
     /// <remarks>Wire name <c>osparams_private</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of (Private Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? OsparamsPrivate { get; set; }
 
-    /// <summary>The wait for sync.</summary>
+    /// <summary>Wait until disk mirrors are in sync before finishing.</summary>
     /// <remarks>Wire name <c>wait_for_sync</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool WaitForSync { get; set; } = true;
 
-    /// <summary>The offline.</summary>
+    /// <summary>Mark the instance as offline, or back online.</summary>
     /// <remarks>Wire name <c>offline</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? Offline { get; set; }
 
-    /// <summary>The conflicts check.</summary>
+    /// <summary>Refuse IP addresses that conflict with ones in use.</summary>
     /// <remarks>Wire name <c>conflicts_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool ConflictsCheck { get; set; } = true;
 
-    /// <summary>The hotplug.</summary>
+    /// <summary>Apply disk and NIC changes to the running instance.</summary>
     /// <remarks>Wire name <c>hotplug</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Hotplug { get; set; }
 
-    /// <summary>The hotplug if possible.</summary>
+    /// <summary>Apply changes to the running instance where the hypervisor allows it.</summary>
     /// <remarks>Wire name <c>hotplug_if_possible</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool HotplugIfPossible { get; set; }
 
-    /// <summary>The instance communication.</summary>
+    /// <summary>Give the instance a NIC on the instance communication network.</summary>
     /// <remarks>Wire name <c>instance_communication</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? InstanceCommunication { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_SHUTDOWN operation.</summary>
+/// <summary>Stops an instance.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceShutdown : OpCode
 {
@@ -17,31 +17,31 @@ public sealed partial class OpInstanceShutdown : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 
-    /// <summary>The ignore offline nodes.</summary>
+    /// <summary>Carry on when some nodes are offline.</summary>
     /// <remarks>Wire name <c>ignore_offline_nodes</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreOfflineNodes { get; set; }
 
-    /// <summary>The timeout.</summary>
+    /// <summary>Seconds to wait for the instance to shut down.</summary>
     /// <remarks>Wire name <c>timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int Timeout { get; set; } = 120;
 
-    /// <summary>The no remember.</summary>
+    /// <summary>Do not record the new state in the configuration.</summary>
     /// <remarks>Wire name <c>no_remember</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool NoRemember { get; set; }
 
-    /// <summary>The admin state source.</summary>
+    /// <summary>Who records the new administrative state.</summary>
     /// <remarks>Wire name <c>admin_state_source</c>, Ganeti type <c>None or (OneOf user, admin)</c>, default <c>null</c>; values in <see cref="OpValues.AdminStateSource"/>.</remarks>
     public string? AdminStateSource { get; set; }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_INSTANCE_STARTUP operation.</summary>
+/// <summary>Starts an instance.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpInstanceStartup : OpCode
 {
@@ -18,39 +18,39 @@ public sealed partial class OpInstanceStartup : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The instance name.</summary>
+    /// <summary>Name of the instance.</summary>
     /// <remarks>Wire name <c>instance_name</c>, Ganeti type <c>String</c>, required.</remarks>
     public required string InstanceName { get; set; }
 
-    /// <summary>The instance uuid.</summary>
+    /// <summary>UUID of the instance; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>instance_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? InstanceUuid { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 
-    /// <summary>The ignore offline nodes.</summary>
+    /// <summary>Carry on when some nodes are offline.</summary>
     /// <remarks>Wire name <c>ignore_offline_nodes</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreOfflineNodes { get; set; }
 
-    /// <summary>The hvparams.</summary>
+    /// <summary>Hypervisor parameters to set.</summary>
     /// <remarks>Wire name <c>hvparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Hvparams { get; set; } = [];
 
-    /// <summary>The beparams.</summary>
+    /// <summary>Backend parameters (memory, vCPUs, ...) to set.</summary>
     /// <remarks>Wire name <c>beparams</c>, Ganeti type <c>Dictionary with keys of Anything and values of Anything</c>, default <c>{}</c>.</remarks>
     public Dictionary<string, JsonElement> Beparams { get; set; } = [];
 
-    /// <summary>The no remember.</summary>
+    /// <summary>Do not record the new state in the configuration.</summary>
     /// <remarks>Wire name <c>no_remember</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool NoRemember { get; set; }
 
-    /// <summary>The startup paused.</summary>
+    /// <summary>Start the instance paused.</summary>
     /// <remarks>Wire name <c>startup_paused</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool StartupPaused { get; set; }
 
-    /// <summary>The shutdown timeout.</summary>
+    /// <summary>Seconds to wait for the instance to shut down.</summary>
     /// <remarks>Wire name <c>shutdown_timeout</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>120</c>.</remarks>
     public int ShutdownTimeout { get; set; } = 120;
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NETWORK_ADD operation.</summary>
+/// <summary>Creates a network.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNetworkAdd : OpCode
 {
@@ -17,39 +17,39 @@ public sealed partial class OpNetworkAdd : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The network name.</summary>
+    /// <summary>Name of the network.</summary>
     /// <remarks>Wire name <c>network_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NetworkName { get; set; }
 
-    /// <summary>The network.</summary>
+    /// <summary>IPv4 subnet of the network.</summary>
     /// <remarks>Wire name <c>network</c>, Ganeti type <c>String and (IPv4 network)</c>, required.</remarks>
     public required string Network { get; set; }
 
-    /// <summary>The gateway.</summary>
+    /// <summary>IPv4 gateway.</summary>
     /// <remarks>Wire name <c>gateway</c>, Ganeti type <c>None or (String and (IPv4 address))</c>, default <c>null</c>.</remarks>
     public string? Gateway { get; set; }
 
-    /// <summary>The network6.</summary>
+    /// <summary>IPv6 subnet.</summary>
     /// <remarks>Wire name <c>network6</c>, Ganeti type <c>None or (String and (IPv6 network))</c>, default <c>null</c>.</remarks>
     public string? Network6 { get; set; }
 
-    /// <summary>The gateway6.</summary>
+    /// <summary>IPv6 gateway.</summary>
     /// <remarks>Wire name <c>gateway6</c>, Ganeti type <c>None or (String and (IPv6 address))</c>, default <c>null</c>.</remarks>
     public string? Gateway6 { get; set; }
 
-    /// <summary>The mac prefix.</summary>
+    /// <summary>Prefix for generated MAC addresses.</summary>
     /// <remarks>Wire name <c>mac_prefix</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? MacPrefix { get; set; }
 
-    /// <summary>The add reserved ips.</summary>
+    /// <summary>IPv4 addresses to reserve.</summary>
     /// <remarks>Wire name <c>add_reserved_ips</c>, Ganeti type <c>None or (List of (String and (IPv4 address)))</c>, default <c>null</c>.</remarks>
     public List<string>? AddReservedIps { get; set; }
 
-    /// <summary>The conflicts check.</summary>
+    /// <summary>Refuse IP addresses that conflict with ones in use.</summary>
     /// <remarks>Wire name <c>conflicts_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool ConflictsCheck { get; set; } = true;
 
-    /// <summary>The tags.</summary>
+    /// <summary>Tags of the new network.</summary>
     /// <remarks>Wire name <c>tags</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Tags { get; set; } = [];
 

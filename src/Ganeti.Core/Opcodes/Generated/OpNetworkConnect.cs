@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NETWORK_CONNECT operation.</summary>
+/// <summary>Makes a network available to a node group.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNetworkConnect : OpCode
 {
@@ -17,27 +17,27 @@ public sealed partial class OpNetworkConnect : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 
-    /// <summary>The network name.</summary>
+    /// <summary>Name of the network.</summary>
     /// <remarks>Wire name <c>network_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NetworkName { get; set; }
 
-    /// <summary>The network mode.</summary>
+    /// <summary>How instances are connected to the network.</summary>
     /// <remarks>Wire name <c>network_mode</c>, Ganeti type <c>OneOf openvswitch, bridged, pool, routed</c>, required; values in <see cref="OpValues.NetworkMode"/>.</remarks>
     public required string NetworkMode { get; set; }
 
-    /// <summary>The network link.</summary>
+    /// <summary>Bridge or device the network uses on the nodes.</summary>
     /// <remarks>Wire name <c>network_link</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NetworkLink { get; set; }
 
-    /// <summary>The network vlan.</summary>
+    /// <summary>VLAN of the network.</summary>
     /// <remarks>Wire name <c>network_vlan</c>, Ganeti type <c>String</c>, default <c>""</c>.</remarks>
     public string NetworkVlan { get; set; } = "";
 
-    /// <summary>The conflicts check.</summary>
+    /// <summary>Refuse IP addresses that conflict with ones in use.</summary>
     /// <remarks>Wire name <c>conflicts_check</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool ConflictsCheck { get; set; } = true;
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NETWORK_DISCONNECT operation.</summary>
+/// <summary>Detaches a network from a node group.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNetworkDisconnect : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpNetworkDisconnect : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string GroupName { get; set; }
 
-    /// <summary>The network name.</summary>
+    /// <summary>Name of the network.</summary>
     /// <remarks>Wire name <c>network_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NetworkName { get; set; }
 

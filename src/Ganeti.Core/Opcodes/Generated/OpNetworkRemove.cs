@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NETWORK_REMOVE operation.</summary>
+/// <summary>Deletes a network.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNetworkRemove : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpNetworkRemove : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The network name.</summary>
+    /// <summary>Name of the network.</summary>
     /// <remarks>Wire name <c>network_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NetworkName { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 

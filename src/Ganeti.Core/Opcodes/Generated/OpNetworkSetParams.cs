@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NETWORK_SET_PARAMS operation.</summary>
+/// <summary>Changes a network's parameters and reservations.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNetworkSetParams : OpCode
 {
@@ -17,31 +17,31 @@ public sealed partial class OpNetworkSetParams : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The network name.</summary>
+    /// <summary>Name of the network.</summary>
     /// <remarks>Wire name <c>network_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NetworkName { get; set; }
 
-    /// <summary>The gateway.</summary>
+    /// <summary>IPv4 gateway.</summary>
     /// <remarks>Wire name <c>gateway</c>, Ganeti type <c>None or (String and (IPv4 address))</c>, default <c>null</c>.</remarks>
     public string? Gateway { get; set; }
 
-    /// <summary>The network6.</summary>
+    /// <summary>IPv6 subnet.</summary>
     /// <remarks>Wire name <c>network6</c>, Ganeti type <c>None or (String and (IPv6 network))</c>, default <c>null</c>.</remarks>
     public string? Network6 { get; set; }
 
-    /// <summary>The gateway6.</summary>
+    /// <summary>IPv6 gateway.</summary>
     /// <remarks>Wire name <c>gateway6</c>, Ganeti type <c>None or (String and (IPv6 address))</c>, default <c>null</c>.</remarks>
     public string? Gateway6 { get; set; }
 
-    /// <summary>The mac prefix.</summary>
+    /// <summary>Prefix for generated MAC addresses.</summary>
     /// <remarks>Wire name <c>mac_prefix</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? MacPrefix { get; set; }
 
-    /// <summary>The add reserved ips.</summary>
+    /// <summary>IPv4 addresses to reserve.</summary>
     /// <remarks>Wire name <c>add_reserved_ips</c>, Ganeti type <c>None or (List of (String and (IPv4 address)))</c>, default <c>null</c>.</remarks>
     public List<string>? AddReservedIps { get; set; }
 
-    /// <summary>The remove reserved ips.</summary>
+    /// <summary>IPv4 addresses to release.</summary>
     /// <remarks>Wire name <c>remove_reserved_ips</c>, Ganeti type <c>None or (List of (String and (IPv4 address)))</c>, default <c>null</c>.</remarks>
     public List<string>? RemoveReservedIps { get; set; }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_ADD operation.</summary>
+/// <summary>Adds a node to the cluster, or re-adds a known one.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNodeAdd : OpCode
 {
@@ -18,47 +18,47 @@ public sealed partial class OpNodeAdd : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The hv state.</summary>
+    /// <summary>Hypervisor resource state to record.</summary>
     /// <remarks>Wire name <c>hv_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? HvState { get; set; }
 
-    /// <summary>The disk state.</summary>
+    /// <summary>Disk resource state to record.</summary>
     /// <remarks>Wire name <c>disk_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? DiskState { get; set; }
 
-    /// <summary>The primary ip.</summary>
+    /// <summary>Address on the primary network.</summary>
     /// <remarks>Wire name <c>primary_ip</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? PrimaryIp { get; set; }
 
-    /// <summary>The secondary ip.</summary>
+    /// <summary>Address on the secondary (replication) network.</summary>
     /// <remarks>Wire name <c>secondary_ip</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SecondaryIp { get; set; }
 
-    /// <summary>The readd.</summary>
+    /// <summary>Add back a node the cluster already knows.</summary>
     /// <remarks>Wire name <c>readd</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Readd { get; set; }
 
-    /// <summary>The group.</summary>
+    /// <summary>Node group the node joins.</summary>
     /// <remarks>Wire name <c>group</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Group { get; set; }
 
-    /// <summary>The master capable.</summary>
+    /// <summary>Whether the node may become master.</summary>
     /// <remarks>Wire name <c>master_capable</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? MasterCapable { get; set; }
 
-    /// <summary>The vm capable.</summary>
+    /// <summary>Whether the node may host instances.</summary>
     /// <remarks>Wire name <c>vm_capable</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? VmCapable { get; set; }
 
-    /// <summary>The ndparams.</summary>
+    /// <summary>Node parameters to set.</summary>
     /// <remarks>Wire name <c>ndparams</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Ndparams { get; set; }
 
-    /// <summary>The node setup.</summary>
+    /// <summary>Set up the node (SSH keys, daemons) as part of adding it.</summary>
     /// <remarks>Wire name <c>node_setup</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool NodeSetup { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_EVACUATE operation.</summary>
+/// <summary>Moves instances off a node.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]).</remarks>
 public sealed partial class OpNodeEvacuate : OpCode
 {
@@ -17,35 +17,35 @@ public sealed partial class OpNodeEvacuate : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The early release.</summary>
+    /// <summary>Release locks as soon as possible, trading safety for concurrency.</summary>
     /// <remarks>Wire name <c>early_release</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool EarlyRelease { get; set; }
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The node uuid.</summary>
+    /// <summary>UUID of the node; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? NodeUuid { get; set; }
 
-    /// <summary>The remote node.</summary>
+    /// <summary>New secondary node.</summary>
     /// <remarks>Wire name <c>remote_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? RemoteNode { get; set; }
 
-    /// <summary>The remote node uuid.</summary>
+    /// <summary>UUID of the new secondary node.</summary>
     /// <remarks>Wire name <c>remote_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? RemoteNodeUuid { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Which of the node's instances to move.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>OneOf all, secondary-only, primary-only</c>, required; values in <see cref="OpValues.NodeEvacuateMode"/>.</remarks>
     public required string Mode { get; set; }
 
-    /// <summary>The ignore soft errors.</summary>
+    /// <summary>Ignore errors that do not stop the operation.</summary>
     /// <remarks>Wire name <c>ignore_soft_errors</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? IgnoreSoftErrors { get; set; }
 

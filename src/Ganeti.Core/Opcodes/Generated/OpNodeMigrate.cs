@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_MIGRATE operation.</summary>
+/// <summary>Migrates all primary instances away from a node.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "jobs" (value List of ((Length 2) and (Item 0 is (Boolean [success]), item 1 is (String or JobId [Job ID if successful, error message otherwise]))) [List of submitted jobs]).</remarks>
 public sealed partial class OpNodeMigrate : OpCode
 {
@@ -17,39 +17,39 @@ public sealed partial class OpNodeMigrate : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The node uuid.</summary>
+    /// <summary>UUID of the node; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? NodeUuid { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Live or non-live migration; the hypervisor default when not given.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>None or (OneOf non-live, live)</c>, default <c>null</c>; values in <see cref="OpValues.MigrationMode"/>.</remarks>
     public string? Mode { get; set; }
 
-    /// <summary>The live.</summary>
+    /// <summary>Deprecated: use mode instead.</summary>
     /// <remarks>Wire name <c>live</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? Live { get; set; }
 
-    /// <summary>The target node.</summary>
+    /// <summary>Node the instance goes to.</summary>
     /// <remarks>Wire name <c>target_node</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNode { get; set; }
 
-    /// <summary>The target node uuid.</summary>
+    /// <summary>UUID of the target node.</summary>
     /// <remarks>Wire name <c>target_node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? TargetNodeUuid { get; set; }
 
-    /// <summary>The allow runtime changes.</summary>
+    /// <summary>Allow changing the instance's memory to make it fit.</summary>
     /// <remarks>Wire name <c>allow_runtime_changes</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool AllowRuntimeChanges { get; set; } = true;
 
-    /// <summary>The ignore ipolicy.</summary>
+    /// <summary>Accept a result that violates the instance policy.</summary>
     /// <remarks>Wire name <c>ignore_ipolicy</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreIpolicy { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 

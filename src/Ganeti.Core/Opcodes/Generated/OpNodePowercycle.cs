@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_POWERCYCLE operation.</summary>
+/// <summary>Power-cycles a node.</summary>
 /// <remarks>Result: None or NonEmptyString.</remarks>
 public sealed partial class OpNodePowercycle : OpCode
 {
@@ -17,15 +17,15 @@ public sealed partial class OpNodePowercycle : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The node uuid.</summary>
+    /// <summary>UUID of the node; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? NodeUuid { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 

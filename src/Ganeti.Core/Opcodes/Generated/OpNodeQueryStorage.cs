@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_QUERY_STORAGE operation.</summary>
+/// <summary>Lists storage units on nodes.</summary>
 /// <remarks>Result: List of (List of Anything).</remarks>
 public sealed partial class OpNodeQueryStorage : OpCode
 {
@@ -17,19 +17,19 @@ public sealed partial class OpNodeQueryStorage : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The output fields.</summary>
+    /// <summary>Fields to return.</summary>
     /// <remarks>Wire name <c>output_fields</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> OutputFields { get; set; }
 
-    /// <summary>The storage type.</summary>
+    /// <summary>Kind of storage unit.</summary>
     /// <remarks>Wire name <c>storage_type</c>, Ganeti type <c>None or (&lt;function TStorageType at 0x7f8daad54a40&gt;)</c>, default <c>null</c>; values in <see cref="OpValues.StorageType"/>.</remarks>
     public string? StorageType { get; set; }
 
-    /// <summary>The nodes.</summary>
+    /// <summary>Nodes to query; empty means all.</summary>
     /// <remarks>Wire name <c>nodes</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Nodes { get; set; } = [];
 
-    /// <summary>The name.</summary>
+    /// <summary>Name of the storage unit; all when not given.</summary>
     /// <remarks>Wire name <c>name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Name { get; set; }
 

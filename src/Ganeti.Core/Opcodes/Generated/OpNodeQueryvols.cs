@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_QUERYVOLS operation.</summary>
+/// <summary>Lists logical volumes on nodes.</summary>
 /// <remarks>Result: List of Anything.</remarks>
 public sealed partial class OpNodeQueryvols : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpNodeQueryvols : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The output fields.</summary>
+    /// <summary>Fields to return.</summary>
     /// <remarks>Wire name <c>output_fields</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> OutputFields { get; set; }
 
-    /// <summary>The nodes.</summary>
+    /// <summary>Nodes to query; empty means all.</summary>
     /// <remarks>Wire name <c>nodes</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Nodes { get; set; } = [];
 

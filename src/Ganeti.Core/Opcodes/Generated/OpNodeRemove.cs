@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_REMOVE operation.</summary>
+/// <summary>Removes a node from the cluster.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpNodeRemove : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpNodeRemove : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The node uuid.</summary>
+    /// <summary>UUID of the node; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? NodeUuid { get; set; }
 

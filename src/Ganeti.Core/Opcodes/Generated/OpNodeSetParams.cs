@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_NODE_SET_PARAMS operation.</summary>
+/// <summary>Changes a node's parameters, role and flags.</summary>
 /// <remarks>Result: List of (Tuple of (NonEmptyString, Anything)).</remarks>
 public sealed partial class OpNodeSetParams : OpCode
 {
@@ -18,59 +18,59 @@ public sealed partial class OpNodeSetParams : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The node uuid.</summary>
+    /// <summary>UUID of the node; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? NodeUuid { get; set; }
 
-    /// <summary>The force.</summary>
+    /// <summary>Go ahead despite checks that would otherwise stop the operation.</summary>
     /// <remarks>Wire name <c>force</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Force { get; set; }
 
-    /// <summary>The hv state.</summary>
+    /// <summary>Hypervisor resource state to record.</summary>
     /// <remarks>Wire name <c>hv_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? HvState { get; set; }
 
-    /// <summary>The disk state.</summary>
+    /// <summary>Disk resource state to record.</summary>
     /// <remarks>Wire name <c>disk_state</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? DiskState { get; set; }
 
-    /// <summary>The master candidate.</summary>
+    /// <summary>Whether the node keeps a copy of the configuration.</summary>
     /// <remarks>Wire name <c>master_candidate</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? MasterCandidate { get; set; }
 
-    /// <summary>The offline.</summary>
+    /// <summary>Mark as offline.</summary>
     /// <remarks>Wire name <c>offline</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? Offline { get; set; }
 
-    /// <summary>The drained.</summary>
+    /// <summary>Whether the node is drained: no new instances go there.</summary>
     /// <remarks>Wire name <c>drained</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? Drained { get; set; }
 
-    /// <summary>The auto promote.</summary>
+    /// <summary>Promote other nodes to master candidate if needed.</summary>
     /// <remarks>Wire name <c>auto_promote</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool AutoPromote { get; set; }
 
-    /// <summary>The master capable.</summary>
+    /// <summary>Whether the node may become master.</summary>
     /// <remarks>Wire name <c>master_capable</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? MasterCapable { get; set; }
 
-    /// <summary>The vm capable.</summary>
+    /// <summary>Whether the node may host instances.</summary>
     /// <remarks>Wire name <c>vm_capable</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? VmCapable { get; set; }
 
-    /// <summary>The secondary ip.</summary>
+    /// <summary>Address on the secondary (replication) network.</summary>
     /// <remarks>Wire name <c>secondary_ip</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? SecondaryIp { get; set; }
 
-    /// <summary>The ndparams.</summary>
+    /// <summary>Node parameters to set.</summary>
     /// <remarks>Wire name <c>ndparams</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of Anything)</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? Ndparams { get; set; }
 
-    /// <summary>The powered.</summary>
+    /// <summary>Whether the node is powered on.</summary>
     /// <remarks>Wire name <c>powered</c>, Ganeti type <c>None or Boolean</c>, default <c>null</c>.</remarks>
     public bool? Powered { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_OOB_COMMAND operation.</summary>
+/// <summary>Runs an out-of-band management command against nodes.</summary>
 /// <remarks>Result: List of (List of (Tuple of (OneOf 0, 1, 2, 3, 4, Anything))).</remarks>
 public sealed partial class OpOobCommand : OpCode
 {
@@ -17,27 +17,27 @@ public sealed partial class OpOobCommand : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node names.</summary>
+    /// <summary>Nodes to run the command against.</summary>
     /// <remarks>Wire name <c>node_names</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> NodeNames { get; set; } = [];
 
-    /// <summary>The node uuids.</summary>
+    /// <summary>UUIDs of the nodes to run the command against.</summary>
     /// <remarks>Wire name <c>node_uuids</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? NodeUuids { get; set; }
 
-    /// <summary>The command.</summary>
+    /// <summary>Out-of-band command to run.</summary>
     /// <remarks>Wire name <c>command</c>, Ganeti type <c>OneOf health, power-cycle, power-status, power-off, power-on</c>, required; values in <see cref="OpValues.OobCommand"/>.</remarks>
     public required string Command { get; set; }
 
-    /// <summary>The timeout.</summary>
+    /// <summary>Seconds before the out-of-band helper is stopped.</summary>
     /// <remarks>Wire name <c>timeout</c>, Ganeti type <c>Integer</c>, default <c>60</c>.</remarks>
     public int Timeout { get; set; } = 60;
 
-    /// <summary>The ignore status.</summary>
+    /// <summary>Run the command even on nodes in the wrong state.</summary>
     /// <remarks>Wire name <c>ignore_status</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreStatus { get; set; }
 
-    /// <summary>The power delay.</summary>
+    /// <summary>Seconds to wait between powering nodes on.</summary>
     /// <remarks>Wire name <c>power_delay</c>, Ganeti type <c>Float</c>, default <c>2.0</c>.</remarks>
     public double PowerDelay { get; set; } = 2.0;
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_OS_DIAGNOSE operation.</summary>
+/// <summary>Lists the operating system definitions and their validity on each node.</summary>
 /// <remarks>Result: List of (List of Anything).</remarks>
 public sealed partial class OpOsDiagnose : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpOsDiagnose : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The output fields.</summary>
+    /// <summary>Fields to return.</summary>
     /// <remarks>Wire name <c>output_fields</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> OutputFields { get; set; }
 
-    /// <summary>The names.</summary>
+    /// <summary>Names to report on; empty means all.</summary>
     /// <remarks>Wire name <c>names</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Names { get; set; } = [];
 

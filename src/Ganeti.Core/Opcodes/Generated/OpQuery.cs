@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_QUERY operation.</summary>
+/// <summary>Returns selected fields of objects of one kind.</summary>
 /// <remarks>Result: Dictionary containing none but the required keys "fields" (value List of (Dictionary containing none but the required keys "name" (value NonEmptyString), "title" (value NonEmptyString), "kind" (value OneOf unknown, timestamp, text, number, bool, unit, float, other), "doc" (value NonEmptyString))), "data" (value List of (List of ((Length 2) and (Item 0 is (OneOf 0, 1, 2, 3, 4), item 1 is Anything)))).</remarks>
 public sealed partial class OpQuery : OpCode
 {
@@ -18,19 +18,19 @@ public sealed partial class OpQuery : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The what.</summary>
+    /// <summary>Kind of object to query.</summary>
     /// <remarks>Wire name <c>what</c>, Ganeti type <c>OneOf os, job, filter, node, extstorage, instance, lock, group, export, network, cluster</c>, required; values in <see cref="OpValues.QueryResource"/>.</remarks>
     public required string What { get; set; }
 
-    /// <summary>The use locking.</summary>
+    /// <summary>Take locks for a consistent answer instead of a fast one.</summary>
     /// <remarks>Wire name <c>use_locking</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool UseLocking { get; set; }
 
-    /// <summary>The fields.</summary>
+    /// <summary>Fields to return; empty means all.</summary>
     /// <remarks>Wire name <c>fields</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> Fields { get; set; }
 
-    /// <summary>The qfilter.</summary>
+    /// <summary>Query filter.</summary>
     /// <remarks>Wire name <c>qfilter</c>, Ganeti type <c>None or (List of Anything)</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? Qfilter { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_QUERY_FIELDS operation.</summary>
+/// <summary>Describes the fields that can be queried for objects of one kind.</summary>
 /// <remarks>Result: Dictionary containing none but the required key "fields" (value List of (Dictionary containing none but the required keys "name" (value NonEmptyString), "title" (value NonEmptyString), "kind" (value OneOf unknown, timestamp, text, number, bool, unit, float, other), "doc" (value NonEmptyString))).</remarks>
 public sealed partial class OpQueryFields : OpCode
 {
@@ -17,11 +17,11 @@ public sealed partial class OpQueryFields : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The what.</summary>
+    /// <summary>Kind of object to query.</summary>
     /// <remarks>Wire name <c>what</c>, Ganeti type <c>OneOf os, job, filter, node, extstorage, instance, lock, group, export, network, cluster</c>, required; values in <see cref="OpValues.QueryResource"/>.</remarks>
     public required string What { get; set; }
 
-    /// <summary>The fields.</summary>
+    /// <summary>Fields to return; empty means all.</summary>
     /// <remarks>Wire name <c>fields</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? Fields { get; set; }
 

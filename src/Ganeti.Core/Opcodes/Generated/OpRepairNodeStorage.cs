@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_REPAIR_NODE_STORAGE operation.</summary>
+/// <summary>Repairs a storage unit on a node.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpRepairNodeStorage : OpCode
 {
@@ -17,23 +17,23 @@ public sealed partial class OpRepairNodeStorage : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The node name.</summary>
+    /// <summary>Name of the node.</summary>
     /// <remarks>Wire name <c>node_name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string NodeName { get; set; }
 
-    /// <summary>The node uuid.</summary>
+    /// <summary>UUID of the node; filled in by the master from the name.</summary>
     /// <remarks>Wire name <c>node_uuid</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? NodeUuid { get; set; }
 
-    /// <summary>The storage type.</summary>
+    /// <summary>Kind of storage unit.</summary>
     /// <remarks>Wire name <c>storage_type</c>, Ganeti type <c>&lt;function TStorageType at 0x7f8daad54a40&gt;</c>, required; values in <see cref="OpValues.StorageType"/>.</remarks>
     public required string StorageType { get; set; }
 
-    /// <summary>The name.</summary>
+    /// <summary>Name of the storage unit.</summary>
     /// <remarks>Wire name <c>name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Name { get; set; }
 
-    /// <summary>The ignore consistency.</summary>
+    /// <summary>Proceed even if the disks are degraded.</summary>
     /// <remarks>Wire name <c>ignore_consistency</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool IgnoreConsistency { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_RESTRICTED_COMMAND operation.</summary>
+/// <summary>Runs a whitelisted command on nodes.</summary>
 /// <remarks>Result: List of (Tuple of (Boolean, String)).</remarks>
 public sealed partial class OpRestrictedCommand : OpCode
 {
@@ -17,19 +17,19 @@ public sealed partial class OpRestrictedCommand : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The use locking.</summary>
+    /// <summary>Take locks for a consistent answer instead of a fast one.</summary>
     /// <remarks>Wire name <c>use_locking</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool UseLocking { get; set; }
 
-    /// <summary>The nodes.</summary>
+    /// <summary>Nodes to run the command on; at least one.</summary>
     /// <remarks>Wire name <c>nodes</c>, Ganeti type <c>List of NonEmptyString</c>, required.</remarks>
     public required List<string> Nodes { get; set; }
 
-    /// <summary>The node uuids.</summary>
+    /// <summary>UUIDs of the nodes; filled in by the master from the names.</summary>
     /// <remarks>Wire name <c>node_uuids</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? NodeUuids { get; set; }
 
-    /// <summary>The command.</summary>
+    /// <summary>Name of the whitelisted command.</summary>
     /// <remarks>Wire name <c>command</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string Command { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TAGS_GET operation.</summary>
+/// <summary>Returns the tags of an object.</summary>
 /// <remarks>Result: List of NonEmptyString.</remarks>
 public sealed partial class OpTagsGet : OpCode
 {
@@ -17,15 +17,15 @@ public sealed partial class OpTagsGet : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The kind.</summary>
+    /// <summary>Kind of object the tags belong to.</summary>
     /// <remarks>Wire name <c>kind</c>, Ganeti type <c>OneOf nodegroup, node, instance, network, cluster</c>, required; values in <see cref="OpValues.TagKind"/>.</remarks>
     public required string Kind { get; set; }
 
-    /// <summary>The use locking.</summary>
+    /// <summary>Take locks for a consistent answer instead of a fast one.</summary>
     /// <remarks>Wire name <c>use_locking</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool UseLocking { get; set; }
 
-    /// <summary>The name.</summary>
+    /// <summary>Name of the object; not used for the cluster.</summary>
     /// <remarks>Wire name <c>name</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? Name { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TAGS_SEARCH operation.</summary>
+/// <summary>Finds the tags, on any object, that match a pattern.</summary>
 /// <remarks>Result: List of (Tuple of (NonEmptyString, NonEmptyString)).</remarks>
 public sealed partial class OpTagsSearch : OpCode
 {
@@ -17,7 +17,7 @@ public sealed partial class OpTagsSearch : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The pattern.</summary>
+    /// <summary>Regular expression tags must match.</summary>
     /// <remarks>Wire name <c>pattern</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string Pattern { get; set; }
 

@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TAGS_SET operation.</summary>
+/// <summary>Adds tags to an object.</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpTagsSet : OpCode
 {
@@ -17,15 +17,15 @@ public sealed partial class OpTagsSet : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The kind.</summary>
+    /// <summary>Kind of object the tags belong to.</summary>
     /// <remarks>Wire name <c>kind</c>, Ganeti type <c>OneOf nodegroup, node, instance, network, cluster</c>, required; values in <see cref="OpValues.TagKind"/>.</remarks>
     public required string Kind { get; set; }
 
-    /// <summary>The tags.</summary>
+    /// <summary>Tags to add.</summary>
     /// <remarks>Wire name <c>tags</c>, Ganeti type <c>List of String</c>, required.</remarks>
     public required List<string> Tags { get; set; }
 
-    /// <summary>The name.</summary>
+    /// <summary>Name of the object; not used for the cluster.</summary>
     /// <remarks>Wire name <c>name</c>, Ganeti type <c>None or String</c>, default <c>null</c>.</remarks>
     public string? Name { get; set; }
 

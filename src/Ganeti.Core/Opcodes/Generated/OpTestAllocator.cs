@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TEST_ALLOCATOR operation.</summary>
+/// <summary>Builds, and optionally runs, an instance allocator request (testing).</summary>
 /// <remarks>Result: String.</remarks>
 public sealed partial class OpTestAllocator : OpCode
 {
@@ -18,75 +18,75 @@ public sealed partial class OpTestAllocator : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The direction.</summary>
+    /// <summary>Whether to only build the request or also run the allocator.</summary>
     /// <remarks>Wire name <c>direction</c>, Ganeti type <c>OneOf in, out</c>, required; values in <see cref="OpValues.AllocatorDirection"/>.</remarks>
     public required string Direction { get; set; }
 
-    /// <summary>The mode.</summary>
+    /// <summary>Kind of allocator request.</summary>
     /// <remarks>Wire name <c>mode</c>, Ganeti type <c>OneOf node-evacuate, allocate, relocate, allocate-secondary, change-group, multi-allocate</c>, required; values in <see cref="OpValues.AllocatorMode"/>.</remarks>
     public required string Mode { get; set; }
 
-    /// <summary>The name.</summary>
+    /// <summary>Subject of the request: the new instance, the node to evacuate, ...</summary>
     /// <remarks>Wire name <c>name</c>, Ganeti type <c>NonEmptyString</c>, required.</remarks>
     public required string Name { get; set; }
 
-    /// <summary>The nics.</summary>
+    /// <summary>NICs of the instance in the request.</summary>
     /// <remarks>Wire name <c>nics</c>, Ganeti type <c>None or (List of (Dictionary with keys of (OneOf link, ip, vlan, mode, mac, name, network, bridge) and values of (None or String) [NIC parameters]))</c>, default <c>null</c>.</remarks>
     public List<Dictionary<string, JsonElement>>? Nics { get; set; }
 
-    /// <summary>The disks.</summary>
+    /// <summary>Disks of the instance in the request.</summary>
     /// <remarks>Wire name <c>disks</c>, Ganeti type <c>None or (List of Anything)</c>, default <c>null</c>.</remarks>
     public List<JsonElement>? Disks { get; set; }
 
-    /// <summary>The hypervisor.</summary>
+    /// <summary>Hypervisor to use.</summary>
     /// <remarks>Wire name <c>hypervisor</c>, Ganeti type <c>None or (OneOf kvm, xen-pvm, chroot, xen-hvm, fake, lxc)</c>, default <c>null</c>; values in <see cref="OpValues.Hypervisor"/>.</remarks>
     public string? Hypervisor { get; set; }
 
-    /// <summary>The iallocator.</summary>
+    /// <summary>Instance allocator that chooses the nodes, instead of naming them.</summary>
     /// <remarks>Wire name <c>iallocator</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Iallocator { get; set; }
 
-    /// <summary>The tags.</summary>
+    /// <summary>Tags of the instance in the request.</summary>
     /// <remarks>Wire name <c>tags</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> Tags { get; set; } = [];
 
-    /// <summary>The memory.</summary>
+    /// <summary>Memory of the instance, in MiB.</summary>
     /// <remarks>Wire name <c>memory</c>, Ganeti type <c>None or EqualOrGreaterThanZero</c>, default <c>null</c>.</remarks>
     public long? Memory { get; set; }
 
-    /// <summary>The vcpus.</summary>
+    /// <summary>Number of virtual CPUs.</summary>
     /// <remarks>Wire name <c>vcpus</c>, Ganeti type <c>None or EqualOrGreaterThanZero</c>, default <c>null</c>.</remarks>
     public int? Vcpus { get; set; }
 
-    /// <summary>The os.</summary>
+    /// <summary>Operating system of the instance.</summary>
     /// <remarks>Wire name <c>os</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? Os { get; set; }
 
-    /// <summary>The disk template.</summary>
+    /// <summary>Disk layout of the instance.</summary>
     /// <remarks>Wire name <c>disk_template</c>, Ganeti type <c>None or (OneOf gluster, diskless, sharedfile, ext, blockdev, file, rbd, plain, drbd)</c>, default <c>null</c>; values in <see cref="OpValues.DiskTemplate"/>.</remarks>
     public string? DiskTemplate { get; set; }
 
-    /// <summary>The instances.</summary>
+    /// <summary>Instances in the request.</summary>
     /// <remarks>Wire name <c>instances</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? Instances { get; set; }
 
-    /// <summary>The evac mode.</summary>
+    /// <summary>Which instances to evacuate.</summary>
     /// <remarks>Wire name <c>evac_mode</c>, Ganeti type <c>None or (OneOf all, secondary-only, primary-only)</c>, default <c>null</c>; values in <see cref="OpValues.NodeEvacuateMode"/>.</remarks>
     public string? EvacMode { get; set; }
 
-    /// <summary>The target groups.</summary>
+    /// <summary>Node groups the instances may move to.</summary>
     /// <remarks>Wire name <c>target_groups</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? TargetGroups { get; set; }
 
-    /// <summary>The spindle use.</summary>
+    /// <summary>Spindles the instance uses.</summary>
     /// <remarks>Wire name <c>spindle_use</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>1</c>.</remarks>
     public int SpindleUse { get; set; } = 1;
 
-    /// <summary>The count.</summary>
+    /// <summary>Number of instances to allocate.</summary>
     /// <remarks>Wire name <c>count</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>1</c>.</remarks>
     public int Count { get; set; } = 1;
 
-    /// <summary>The group name.</summary>
+    /// <summary>Name of the node group.</summary>
     /// <remarks>Wire name <c>group_name</c>, Ganeti type <c>None or NonEmptyString</c>, default <c>null</c>.</remarks>
     public string? GroupName { get; set; }
 

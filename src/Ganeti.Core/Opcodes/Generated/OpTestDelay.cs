@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TEST_DELAY operation.</summary>
+/// <summary>Sleeps on the master and/or nodes (testing).</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpTestDelay : OpCode
 {
@@ -17,31 +17,31 @@ public sealed partial class OpTestDelay : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The duration.</summary>
+    /// <summary>Seconds to sleep.</summary>
     /// <remarks>Wire name <c>duration</c>, Ganeti type <c>Float</c>, required.</remarks>
     public required double Duration { get; set; }
 
-    /// <summary>The on master.</summary>
+    /// <summary>Sleep on the master.</summary>
     /// <remarks>Wire name <c>on_master</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool OnMaster { get; set; } = true;
 
-    /// <summary>The on nodes.</summary>
+    /// <summary>Nodes to sleep on.</summary>
     /// <remarks>Wire name <c>on_nodes</c>, Ganeti type <c>List of NonEmptyString</c>, default <c>[]</c>.</remarks>
     public List<string> OnNodes { get; set; } = [];
 
-    /// <summary>The on node uuids.</summary>
+    /// <summary>UUIDs of the nodes to sleep on.</summary>
     /// <remarks>Wire name <c>on_node_uuids</c>, Ganeti type <c>None or (List of NonEmptyString)</c>, default <c>null</c>.</remarks>
     public List<string>? OnNodeUuids { get; set; }
 
-    /// <summary>The repeat.</summary>
+    /// <summary>How many times to sleep.</summary>
     /// <remarks>Wire name <c>repeat</c>, Ganeti type <c>EqualOrGreaterThanZero</c>, default <c>0</c>.</remarks>
     public int Repeat { get; set; } = 0;
 
-    /// <summary>The interruptible.</summary>
+    /// <summary>Allow the sleep to be interrupted.</summary>
     /// <remarks>Wire name <c>interruptible</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Interruptible { get; set; }
 
-    /// <summary>The no locks.</summary>
+    /// <summary>Take no locks.</summary>
     /// <remarks>Wire name <c>no_locks</c>, Ganeti type <c>Boolean</c>, default <c>true</c>.</remarks>
     public bool NoLocks { get; set; } = true;
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TEST_DUMMY operation.</summary>
+/// <summary>Returns or fails as told (testing).</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpTestDummy : OpCode
 {
@@ -18,19 +18,19 @@ public sealed partial class OpTestDummy : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The result.</summary>
+    /// <summary>Value to return.</summary>
     /// <remarks>Wire name <c>result</c>, Ganeti type <c>Anything</c>, default <c>null</c>.</remarks>
     public JsonElement? Result { get; set; }
 
-    /// <summary>The messages.</summary>
+    /// <summary>Messages to log.</summary>
     /// <remarks>Wire name <c>messages</c>, Ganeti type <c>Anything</c>, default <c>null</c>.</remarks>
     public JsonElement? Messages { get; set; }
 
-    /// <summary>The fail.</summary>
+    /// <summary>Fail on purpose.</summary>
     /// <remarks>Wire name <c>fail</c>, Ganeti type <c>Anything</c>, default <c>null</c>.</remarks>
     public JsonElement? Fail { get; set; }
 
-    /// <summary>The submit jobs.</summary>
+    /// <summary>Return the result as jobs to submit.</summary>
     /// <remarks>Wire name <c>submit_jobs</c>, Ganeti type <c>Anything</c>, default <c>null</c>.</remarks>
     public JsonElement? SubmitJobs { get; set; }
 

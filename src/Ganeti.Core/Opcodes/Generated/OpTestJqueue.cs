@@ -7,7 +7,7 @@
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TEST_JQUEUE operation.</summary>
+/// <summary>Exercises job queue logging and notifications (testing).</summary>
 /// <remarks>Result: Boolean.</remarks>
 public sealed partial class OpTestJqueue : OpCode
 {
@@ -17,19 +17,19 @@ public sealed partial class OpTestJqueue : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The notify waitlock.</summary>
+    /// <summary>Report when waiting for locks.</summary>
     /// <remarks>Wire name <c>notify_waitlock</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool NotifyWaitlock { get; set; }
 
-    /// <summary>The notify exec.</summary>
+    /// <summary>Report when execution starts.</summary>
     /// <remarks>Wire name <c>notify_exec</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool NotifyExec { get; set; }
 
-    /// <summary>The log messages.</summary>
+    /// <summary>Messages to log.</summary>
     /// <remarks>Wire name <c>log_messages</c>, Ganeti type <c>List of String</c>, default <c>[]</c>.</remarks>
     public List<string> LogMessages { get; set; } = [];
 
-    /// <summary>The fail.</summary>
+    /// <summary>Fail at the end.</summary>
     /// <remarks>Wire name <c>fail</c>, Ganeti type <c>Boolean</c>, default <c>false</c>.</remarks>
     public bool Fail { get; set; }
 

@@ -8,7 +8,7 @@ using System.Text.Json;
 
 namespace Ganeti.Core.Opcodes;
 
-/// <summary>The OP_TEST_OS_PARAMS operation.</summary>
+/// <summary>Checks how OS parameters are passed (testing).</summary>
 /// <remarks>Result: None.</remarks>
 public sealed partial class OpTestOsParams : OpCode
 {
@@ -18,7 +18,7 @@ public sealed partial class OpTestOsParams : OpCode
     /// <inheritdoc/>
     public override string OpId => Id;
 
-    /// <summary>The osparams secret.</summary>
+    /// <summary>OS parameters that are never written to the configuration.</summary>
     /// <remarks>Wire name <c>osparams_secret</c>, Ganeti type <c>None or (Dictionary with keys of Anything and values of (Private Anything))</c>, default <c>null</c>.</remarks>
     public Dictionary<string, JsonElement>? OsparamsSecret { get; set; }
 

@@ -1,4 +1,4 @@
-// ganetid: the GanetiCluster executable. Roles: init, master, node, htools.
+// ganetid: the GanetiCluster executable. Roles: init, master, master-failover, node, htools.
 using Ganeti.Core.Errors;
 using Ganeti.Daemon.Cli;
 using Ganeti.Daemon.Commands;
@@ -16,6 +16,8 @@ public static class Program
         Commands:
           init      Initialise a new cluster with this machine as master (gnt-cluster init)
           master    Run the master daemon: job queue, scheduler and the Remote API
+          master-failover
+                    Make this master candidate the master (gnt-cluster master-failover), then run the master daemon
           node      Serve this node's RPC procedures (node --stdio: for the master's SSH transport)
           htools    Run an htools program: hbal, hail, hspace, hroller, hinfo, hcheck (Ganeti's options)
           version   Print the version
@@ -39,6 +41,7 @@ public static class Program
             {
                 "init" => await InitCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "master-failover" => await MasterFailoverCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "htools" => RunHTools(rest),
                 "version" or "--version" => PrintVersion(),

@@ -74,10 +74,13 @@ public static class ClusterFilesRpc
         });
 
         // Ganeti keeps a backup of the demoted node's configuration copy rather than deleting it.
+        // The secrets that only a possible master needs go.
         d.Register(NodeProcedures.NodeDemoteFromMc, (_, _) =>
         {
             if (File.Exists(ctx.Paths.ConfigData))
                 File.Move(ctx.Paths.ConfigData, ctx.Paths.ConfigData + ".demoted", overwrite: true);
+            foreach (var f in new[] { ctx.Paths.ClusterSshKey, ctx.Paths.RapiUsers, ctx.Paths.RapiCert })
+                if (File.Exists(f)) File.Delete(f);
             return Task.FromResult<JsonNode?>(null);
         });
 
@@ -92,6 +95,9 @@ public static class ClusterFilesRpc
             }
             Remove(ctx.Paths.ConfigData);
             Remove(ctx.Paths.KnownHosts);
+            foreach (var f in new[] { ctx.Paths.ClusterSshKey, ctx.Paths.ClusterSshPublicKey, ctx.Paths.ClusterCert, ctx.Paths.RapiCert,
+                         ctx.Paths.RapiUsers, ctx.Paths.ClusterDomainSecret })
+                Remove(f);
             if (Directory.Exists(ctx.Paths.DataDir))
                 foreach (var f in Directory.EnumerateFiles(ctx.Paths.DataDir, "ssconf_*")) Remove(f);
             if (Directory.Exists(ctx.Paths.QueueDir))

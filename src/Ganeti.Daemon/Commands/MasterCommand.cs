@@ -63,7 +63,7 @@ public static class MasterCommand
         MasterProcess.WritePidFile(paths);
         try
         {
-            foreach (var id in daemon.Context.Queue.RecoveredJobs)
+            foreach (var id in started is null ? daemon.Context.Queue.RecoveredJobs : [])
                 Console.Error.WriteLine($"ganetid master: job {id} was running when the master stopped; marked as failed");
             if (started is not null) await started(daemon);
             await MasterIpAsync(daemon.Context.Config.Current, activate: true);

@@ -61,8 +61,8 @@ public static class MasterFailoverCommand
             {
                 var queue = daemon.Context.Queue;
                 foreach (var id in queue.RecoveredJobs) Log($"job {id} was running on {outcome.OldMaster}; marked as failed (master failover)");
-                var queued = queue.All().Count(e => e.Job.CalcStatus() == JobStatus.Queued);
-                if (queued > 0) Log($"{queued} queued job(s) will run here");
+                var left = queue.All().Count(e => !JobStatus.IsFinal(e.Job.CalcStatus()));
+                if (left > 0) Log($"{left} job(s) that were queued run here");
                 // Every candidate's queue copy may be older than ours (jobs just aborted): send the whole queue,
                 // with the configuration, to each, and the new ssconf to every node.
                 var cfg = daemon.Context.Config.Current;

@@ -65,7 +65,7 @@ public sealed class MasterFailover
                 me = CheckThisNode(cfg);
                 old = cfg.MasterNode;
             }
-            await StopOldMasterAsync(rpc, cfg, old, cancellationToken).ConfigureAwait(false);
+            await StopOldMasterAsync(rpc, cfg, old, votes, cancellationToken).ConfigureAwait(false);
         }
 
         var store = ConfigStore.Load(paths);
@@ -178,11 +178,18 @@ public sealed class MasterFailover
         Log($"Took the configuration (serial {serial}) and {state.QueueFiles.Count} queue file(s) from {source.Name}, whose copies are newer");
     }
 
-    private async Task StopOldMasterAsync(NodeRpcClient rpc, ConfigData cfg, Node old, CancellationToken ct)
+    private async Task StopOldMasterAsync(NodeRpcClient rpc, ConfigData cfg, Node old, IReadOnlyDictionary<string, MasterInfo?> votes,
+        CancellationToken ct)
     {
         if (old.Offline)
         {
             Log($"The old master {old.Name} is marked offline; not contacting it");
+            return;
+        }
+        if (votes.TryGetValue(old.Name, out var vote) && vote is null)
+        {
+            Log($"Warning: the old master {old.Name} did not answer the vote, so it is not stopped from here; " +
+                $"make sure its master daemon is stopped and the master IP {cfg.Cluster.MasterIp} removed before it returns");
             return;
         }
         try

@@ -25,8 +25,9 @@ public static class NodeRpcWire
         SkipValidation = true,
     };
 
+    /// <summary>A request frame. The arguments are copied: one argument object goes to many nodes at once.</summary>
     public static JsonObject Request(long id, string procedure, JsonNode? args) =>
-        new() { ["id"] = id, ["procedure"] = procedure, ["args"] = args };
+        new() { ["id"] = id, ["procedure"] = procedure, ["args"] = args?.DeepClone() };
 
     public static JsonObject Cancel(long id) => new() { ["id"] = id, ["cancel"] = true };
 

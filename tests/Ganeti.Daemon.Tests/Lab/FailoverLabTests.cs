@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Ganeti.Core.Paths;
+using Xunit.Abstractions;
+
+namespace Ganeti.Daemon.Tests.Lab;
+
+/// <summary>A lab of its own for master failover: its nodes run real master daemons and lose their state between tests.</summary>
+public sealed class FailoverLabFixture() : LabFixture("gntfo", "10.184.0");
+
+[CollectionDefinition(Name)]
+public sealed class FailoverLabCollection : ICollectionFixture<FailoverLabFixture>
+{
+    public const string Name = "failover-lab";
+}
+
+/// <summary>
+/// ganetid master-failover with real processes: a master daemon in node 1's namespace, the
+/// failover run in node 2's, RAPI reached over the lab network and on the master IP.
+/// </summary>
+[Collection(FailoverLabCollection.Name)]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Port = 5080;
+    private readonly List<LabProcess> processes = [];
+    private readonly HttpClient http = NewClient();
+
+    private string MasterIp => lab.Subnet + ".100";
+
+    private static HttpClient NewClient()
+    {
+        var h = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        h.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("admin:secret")));
+        return h;
+    }
+
+    public async Task InitializeAsync()
+    {
+        await lab.HealAsync();
+        foreach (var n in lab.Nodes)
+        {
+            // Each test starts from nodes that belong to no cluster.
+            var p = new GanetiPaths(n.Root);
+            foreach (var dir in new[] { p.DataDir, p.RunDir })
+                if (Directory.Exists(dir))
+                    foreach (var e in Directory.EnumerateFileSystemEntries(dir))
+                        if (Directory.Exists(e)) Directory.Delete(e, true); else File.Delete(e);
+            await lab.RunAsync("exec", n.Number.ToString(), "ip", "addr", "del", MasterIp + "/24", "dev", "eth0");
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var p in processes)
+        {
+            output.WriteLine($"--- process output:\n{p.Output}");
+            await p.DisposeAsync();
+        }
+        http.Dispose();
+        await lab.HealAsync();
+        foreach (var n in lab.Nodes)
+            await lab.RunAsync("exec", n.Number.ToString(), "ip", "addr", "del", MasterIp + "/24", "dev", "eth0");
+    }
+
+    private string Url(LabNode n, string path) => $"https://{n.Address}:{Port}{path}";
+
+    private LabNode Node(int k) => lab.Nodes[k - 1];
+
+    private async Task<LabProcess> StartAsync(int node, params string[] args)
+    {
+        var p = await LabProcess.StartAsync(lab, node, "RAPI listening", TimeSpan.FromSeconds(120), args);
+        processes.Add(p);
+        return p;
+    }
+
+    private async Task<long> SubmitAsync(LabNode master, JsonObject op)
+    {
+        using var body = new StringContent(new JsonArray(op).ToJsonString(), Encoding.UTF8, "application/json");
+        using var resp = await http.PostAsync(Url(master, "/2/jobs"), body);
+        var text = await resp.Content.ReadAsStringAsync();
+        Assert.True(resp.IsSuccessStatusCode, text);
+        return long.Parse(text);
+    }
+
+    private async Task<JsonNode> JobAsync(LabNode master, long id) => JsonNode.Parse(await http.GetStringAsync(Url(master, $"/2/jobs/{id}")))!;
+
+    private async Task<JsonNode> WaitFinalAsync(LabNode master, long id, int seconds = 90)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var job = await JobAsync(master, id);
+            if (job["status"]!.GetValue<string>() is "success" or "error" or "canceled") return job;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"job {id} still {job["status"]} after {seconds}s: {job.ToJsonString()}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A cluster of the three lab nodes: master daemon on node 1 (master IP .100 on its eth0), nodes 2 and 3 added as candidates.</summary>
+    private async Task<LabProcess> ClusterAsync()
+    {
+        var root1 = new GanetiPaths(Node(1).Root);
+        var (code, stdout, stderr) = await Ganetid.RunAsync("init", "--root", root1.Root, "--cluster-name", "failover.lab",
+            "--enabled-hypervisors", "fake", "--enabled-disk-templates", "diskless,file", "--node-name", "node1",
+            "--primary-ip", Node(1).Address, "--master-ip", MasterIp, "--master-netdev", "eth0", "--master-netmask", "24",
+            "--max-running-jobs", "2", "--rapi-user", "admin:secret");
+        Assert.True(code == 0, stdout + stderr);
+        // The lab's cluster key is the one the nodes' sshd let run the node command.
+        File.Copy(lab.IdentityFile, root1.ClusterSshKey, overwrite: true);
+        File.Copy(lab.IdentityFile + ".pub", root1.ClusterSshPublicKey, overwrite: true);
+        File.SetUnixFileMode(root1.ClusterSshKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var master = await StartAsync(1, "master", "--root", root1.Root, "--rapi-port", Port.ToString());
+        foreach (var k in new[] { 2, 3 })
+        {
+            var id = await SubmitAsync(Node(1), new JsonObject { ["OP_ID"] = "OP_NODE_ADD", ["node_name"] = $"node{k}", ["primary_ip"] = Node(k).Address });
+            var job = await WaitFinalAsync(Node(1), id, 60);
+            Assert.True(job["status"]!.GetValue<string>() == "success", job.ToJsonString());
+        }
+        return master;
+    }
+
+    private async Task<string> AddressesOfAsync(int node)
+    {
+        var (_, stdout, _) = await lab.RunAsync("exec", node.ToString(), "ip", "-o", "addr", "show", "dev", "eth0");
+        return stdout;
+    }
+
+    [Fact]
+    public async Task AfterTheMasterIsKilledMidBatchTheCandidateTakesOverEveryJobAndTheMasterIp()
+    {
+        var m1 = await ClusterAsync();
+        Assert.Contains($"inet {MasterIp}/24", await AddressesOfAsync(1));
+        var root2 = new GanetiPaths(Node(2).Root);
+        foreach (var f in new[] { root2.ConfigData, root2.ClusterSshKey, root2.RapiCert, root2.RapiUsers, root2.KnownHosts })
+            Assert.True(File.Exists(f), $"{f} was not replicated to the candidate");
+
+        // Two jobs run at a time: when the master dies, two are running and the rest wait.
+        var ids = new List<long>();
+        for (var i = 0; i < 10; i++)
+            ids.Add(await SubmitAsync(Node(1), new JsonObject { ["OP_ID"] = "OP_TEST_DELAY", ["duration"] = 3.0 }));
+        await Task.Delay(1500);
+        var runningAtKill = new List<long>();
+        foreach (var id in ids)
+            if ((await JobAsync(Node(1), id))["status"]!.GetValue<string>() == "running") runningAtKill.Add(id);
+        await m1.KillAsync();
+        output.WriteLine($"running at the kill: {string.Join(", ", runningAtKill)}");
+        Assert.NotEmpty(runningAtKill);
+        foreach (var id in ids) Assert.True(File.Exists(Path.Combine(root2.QueueDir, $"job-{id}")), $"job {id} is not on node2");
+
+        var sw = Stopwatch.StartNew();
+        var m2 = await StartAsync(2, "master-failover", "--root", root2.Root, "--node-name", "node2", "--rapi-port", Port.ToString());
+        output.WriteLine($"failover until RAPI answered: {sw.Elapsed}");
+        Assert.Contains("3 of 3 nodes agree that node1 is the master", m2.Output);
+        Assert.Contains("No master daemon was running on node1", m2.Output);
+        Assert.Contains($"Removed the master IP {MasterIp} from node1", m2.Output);
+
+        var finals = new Dictionary<long, JsonNode>();
+        foreach (var id in ids) finals[id] = await WaitFinalAsync(Node(2), id);
+        Assert.Equal(ids.Count, finals.Count);
+        foreach (var (id, job) in finals)
+        {
+            var status = job["status"]!.GetValue<string>();
+            output.WriteLine($"job {id}: {status}");
+            if (runningAtKill.Contains(id))
+                Assert.True(status == "success" || job["opresult"]!.ToJsonString().Contains("master failover"), job.ToJsonString());
+            else
+                Assert.Equal("success", status);
+        }
+        Assert.Contains(finals.Values, j => j["opresult"]!.ToJsonString().Contains("master failover"));
+        var next = await SubmitAsync(Node(2), new JsonObject { ["OP_ID"] = "OP_TEST_DELAY", ["duration"] = 0.0 });
+        Assert.True(next > ids.Max());
+
+        // The master IP moved, and the RAPI answers on it from node 3.
+        Assert.DoesNotContain($"inet {MasterIp}/", await AddressesOfAsync(1));
+        Assert.Contains($"inet {MasterIp}/24", await AddressesOfAsync(2));
+        var (code, info, err) = await lab.RunAsync("exec", "3", "curl", "-sSk", "--max-time", "20", "-u", "admin:secret",
+            $"https://{MasterIp}:{Port}/2/info");
+        Assert.True(code == 0, err);
+        Assert.Equal("node2", JsonNode.Parse(info)!["master"]!.GetValue<string>());
+        foreach (var k in new[] { 1, 3 })
+            Assert.Equal("node2\n", File.ReadAllText(new GanetiPaths(Node(k).Root).SsconfPrefix + "master_node"));
+    }
+
+    [Fact]
+    public async Task FailoverIsRefusedWhenTheMajorityNamesAnotherMaster()
+    {
+        var m1 = await ClusterAsync();
+        // node2's copy has gone wrong: it believes node3 is the master. The others know better.
+        var root2 = new GanetiPaths(Node(2).Root);
+        var cfg = JsonNode.Parse(File.ReadAllText(root2.ConfigData))!;
+        var node3 = cfg["nodes"]!.AsObject().First(kv => kv.Value!["name"]!.GetValue<string>() == "node3").Key;
+        cfg["cluster"]!["master_node"] = node3;
+        File.WriteAllText(root2.ConfigData, cfg.ToJsonString());
+
+        var (code, stdout, stderr) = await LabProcess.RunAsync(lab, 2, TimeSpan.FromSeconds(90),
+            "master-failover", "--root", root2.Root, "--node-name", "node2", "--rapi-port", Port.ToString());
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(1, code);
+        Assert.Contains("Master failover refused", stderr);
+        Assert.Contains("only 1 of 3 nodes agree", stderr);
+        Assert.Contains("2 say it is node1", stderr);
+        // Nothing was touched: the real master still runs and holds its IP.
+        Assert.False(m1.HasExited);
+        Assert.Contains($"inet {MasterIp}/24", await AddressesOfAsync(1));
+        Assert.Equal("node1", JsonNode.Parse(await http.GetStringAsync(Url(Node(1), "/2/info")))!["master"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WithoutVotingACandidateTakesOverWhenTheOtherNodesAreUnreachable()
+    {
+        var m1 = await ClusterAsync();
+        await m1.KillAsync();
+        await lab.RunCheckedAsync("cut", "1");
+        await lab.RunCheckedAsync("cut", "3");
+        var root2 = new GanetiPaths(Node(2).Root);
+        string[] args = ["master-failover", "--root", root2.Root, "--node-name", "node2", "--rapi-port", Port.ToString()];
+
+        var (code, stdout, stderr) = await LabProcess.RunAsync(lab, 2, TimeSpan.FromSeconds(90), args);
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(1, code);
+        Assert.Contains("only 1 of 3 nodes agree", stderr);
+        Assert.Contains("node1: no answer", stderr);
+
+        (code, _, stderr) = await LabProcess.RunAsync(lab, 2, TimeSpan.FromSeconds(30), [.. args, "--no-voting"]);
+        Assert.Equal(2, code);
+        Assert.Contains("--yes-do-it", stderr);
+
+        var m2 = await StartAsync(2, [.. args, "--no-voting", "--yes-do-it"]);
+        Assert.Contains("going on without a majority (--no-voting)", m2.Output);
+        Assert.Contains("the old master node1 did not answer the vote", m2.Output);
+        Assert.Equal("node2", JsonNode.Parse(await http.GetStringAsync(Url(Node(2), "/2/info")))!["master"]!.GetValue<string>());
+        Assert.Contains($"inet {MasterIp}/24", await AddressesOfAsync(2));
+    }
+}

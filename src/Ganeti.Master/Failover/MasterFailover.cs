@@ -139,7 +139,10 @@ public sealed class MasterFailover
 
     private static string Vote(MasterInfo? v) => v is null ? "no answer" : v.MasterNode.Length > 0 ? v.MasterNode : "unknown";
 
-    /// <summary>The candidate with a newer configuration (or, as new, a longer queue) than this node's, if any.</summary>
+    /// <summary>
+    /// The node whose copies are newer than this node's, if any: the highest configuration serial,
+    /// then the longest queue. The old master answers too when only its daemon died.
+    /// </summary>
     private Node? NewestCopy(ConfigData cfg, Node me, IReadOnlyDictionary<string, MasterInfo?> votes)
     {
         var mine = votes[me.Name]!;
@@ -149,8 +152,11 @@ public sealed class MasterFailover
         foreach (var (name, v) in votes)
         {
             if (v?.ConfigSerial is not { } serial || name == me.Name) continue;
-            if (cfg.FindNode(name) is not { MasterCandidate: true } n) continue;
-            if (serial > bestKey.Config || (serial == bestKey.Config && v.QueueSerial > bestKey.Queue))
+            if (cfg.FindNode(name) is not { } n || !(n.MasterCandidate || n.Uuid == cfg.Cluster.MasterNode)) continue;
+            // On a tie the old master's own copy wins: it is the one that was written first.
+            var newer = serial > bestKey.Config || (serial == bestKey.Config && v.QueueSerial > bestKey.Queue) ||
+                        (best is not null && n.Uuid == cfg.Cluster.MasterNode && (serial, v.QueueSerial) == bestKey);
+            if (newer)
             {
                 best = n;
                 bestKey = (serial, v.QueueSerial);

@@ -33,24 +33,20 @@ public static class InstanceRpc
         {
             var a = RpcArgs.Object(args, NodeProcedures.NodeInfo);
             var hvs = RpcArgs.GetOptional<List<string>>(a, "hypervisors") ?? [];
-            var result = new JsonObject
-            {
-                ["name"] = ctx.NodeName,
-                ["boot_id"] = BootId(),
-                // The node's clock, for the master's skew check (Ganeti's NV_TIME).
-                ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
-            };
-            var hvInfo = new JsonObject();
+            var hvInfo = new Dictionary<string, HvNodeInfo>(StringComparer.Ordinal);
             foreach (var name in hvs)
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))
-                    hvInfo[name] = RpcArgs.Result(await hv.GetNodeInfoAsync(ct).ConfigureAwait(false));
-            result["hypervisors"] = hvInfo;
-            if (StorageFacts(ctx) is { } storage)
+                    hvInfo[name] = await hv.GetNodeInfoAsync(ct).ConfigureAwait(false);
+            var storage = StorageFacts(ctx);
+            return RpcArgs.Result(new NodeInfoResult
             {
-                result["storage_total"] = storage.Total;
-                result["storage_free"] = storage.Free;
-            }
-            return result;
+                Name = ctx.NodeName,
+                BootId = BootId(),
+                Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
+                Hypervisors = hvInfo,
+                StorageTotal = storage?.Total,
+                StorageFree = storage?.Free,
+            });
         });
 
         d.Register(NodeProcedures.HypervisorValidateParams, async (args, ct) =>

@@ -238,4 +238,28 @@ public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper o
         Assert.Equal("node2", JsonNode.Parse(await http.GetStringAsync(Url(Node(2), "/2/info")))!["master"]!.GetValue<string>());
         Assert.Contains($"inet {MasterIp}/24", await AddressesOfAsync(2));
     }
+
+    [Fact]
+    public async Task ACandidateThatMissedChangesTakesTheNewestCopyFromAnother()
+    {
+        var m1 = await ClusterAsync();
+        // node2 is down while the configuration changes and a job runs: only node3 gets them.
+        await lab.RunCheckedAsync("stop-node", "2");
+        var tag = await SubmitAsync(Node(1), new JsonObject { ["OP_ID"] = "OP_TAGS_SET", ["kind"] = "cluster", ["tags"] = new JsonArray("while-node2-was-down") });
+        Assert.Equal("success", (await WaitFinalAsync(Node(1), tag))["status"]!.GetValue<string>());
+        var root2 = new GanetiPaths(Node(2).Root);
+        Assert.False(File.Exists(Path.Combine(root2.QueueDir, $"job-{tag}")));
+        await lab.RunCheckedAsync("start-node", "2");
+        // Then node1 goes down whole, master daemon and all: node3 holds the newest copies left.
+        await lab.RunCheckedAsync("stop-node", "1");
+        Assert.True(m1.HasExited);
+
+        var m2 = await StartAsync(2, "master-failover", "--root", root2.Root, "--node-name", "node2", "--rapi-port", Port.ToString());
+        Assert.Contains("2 of 3 nodes agree that node1 is the master", m2.Output);
+        Assert.Contains("from node3, whose copies are newer", m2.Output);
+        var info = JsonNode.Parse(await http.GetStringAsync(Url(Node(2), "/2/info")))!;
+        Assert.Equal("node2", info["master"]!.GetValue<string>());
+        Assert.Contains("while-node2-was-down", info["tags"]!.ToJsonString());
+        Assert.Equal("success", (await JobAsync(Node(2), tag))["status"]!.GetValue<string>());
+    }
 }

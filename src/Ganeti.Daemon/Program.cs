@@ -19,6 +19,9 @@ public static class Program
           master-failover
                     Make this master candidate the master (gnt-cluster master-failover), then run the master daemon
           node      Serve this node's RPC procedures (node --stdio: for the master's SSH transport)
+          prepare-node-join
+                    Let the cluster key run the node command on a new node, over the administrator's SSH access
+          node-join The node's half of prepare-node-join (reads the request on stdin)
           htools    Run an htools program: hbal, hail, hspace, hroller, hinfo, hcheck (Ganeti's options)
           version   Print the version
 
@@ -43,6 +46,8 @@ public static class Program
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "master-failover" => await MasterFailoverCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "prepare-node-join" => await PrepareNodeJoinCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "node-join" => await NodeJoinCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "htools" => RunHTools(rest),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown command '{command}'"),

@@ -21,14 +21,21 @@ public class LabFixture : IAsyncLifetime
     {
     }
 
-    protected LabFixture(string prefix, string subnet)
+    /// <param name="adminKey">Also let an administrator's key (id_admin, unrestricted) log in to every node.</param>
+    protected LabFixture(string prefix, string subnet, bool adminKey = false)
     {
         Prefix = prefix;
         Subnet = subnet;
+        AdminKey = adminKey;
         Dir = Path.Combine(Path.GetTempPath(), prefix + "-lab");
     }
 
     public string Prefix { get; }
+
+    public bool AdminKey { get; }
+
+    /// <summary>The administrator's private key, when the lab has one.</summary>
+    public string AdminIdentityFile => Path.Combine(Dir, "id_admin");
 
     /// <summary>The first three octets of the lab's /24; the bridge is .254, node K is .K.</summary>
     public string Subnet { get; }
@@ -58,7 +65,7 @@ public class LabFixture : IAsyncLifetime
     {
         lockFile = await TakeLockAsync();
         await RunAsync("down");
-        var (code, output, err) = await RunAsync("up", NodeCount.ToString());
+        var (code, output, err) = AdminKey ? await RunAsync("up", NodeCount.ToString(), "--admin-key") : await RunAsync("up", NodeCount.ToString());
         if (code != 0) throw new InvalidOperationException($"lab.sh up {NodeCount} failed ({code}):\n{output}{err}");
         Nodes = File.ReadAllLines(Path.Combine(Dir, "nodes")).Select((line, i) =>
         {
@@ -99,7 +106,10 @@ public class LabFixture : IAsyncLifetime
 
     public async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
         psi.ArgumentList.Add(Script);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GANETID"] = Ganetid.Dll;
@@ -107,6 +117,7 @@ public class LabFixture : IAsyncLifetime
         psi.Environment["GNTLAB_PREFIX"] = Prefix;
         psi.Environment["GNTLAB_SUBNET"] = Subnet;
         using var p = Process.Start(psi)!;
+        p.StandardInput.Close(); // `lab.sh ssh` must see the end of its input, never the test runner's
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

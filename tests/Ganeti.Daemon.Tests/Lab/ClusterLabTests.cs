@@ -7,28 +7,68 @@ using Xunit.Abstractions;
 
 namespace Ganeti.Daemon.Tests.Lab;
 
-/// <summary>A lab of its own for master failover: its nodes run real master daemons and lose their state between tests.</summary>
-public sealed class FailoverLabFixture() : LabFixture("gntfo", "10.184.0");
+/// <summary>
+/// A lab of its own for whole clusters: its nodes run real master daemons, an administrator's key
+/// may log in to them, and they lose their cluster state between tests.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class ClusterLabFixture() : LabFixture("gntfo", "10.184.0", adminKey: true)
+{
+    public const int RapiPort = 5080;
+
+    /// <summary>The cluster's master IP: an address of the lab's subnet that no node has of its own.</summary>
+    public string MasterIp => Subnet + ".100";
+
+    /// <summary>Every node back to belonging to no cluster: links up, sshd running, no state, no master IP.</summary>
+    public async Task ResetAsync()
+    {
+        await HealAsync();
+        foreach (var n in Nodes)
+        {
+            var p = new GanetiPaths(n.Root);
+            foreach (var dir in new[] { p.DataDir, p.RunDir })
+                if (Directory.Exists(dir))
+                    foreach (var e in Directory.EnumerateFileSystemEntries(dir))
+                        if (Directory.Exists(e)) Directory.Delete(e, true); else File.Delete(e);
+            await RunAsync("exec", n.Number.ToString(), "ip", "addr", "del", MasterIp + "/24", "dev", "eth0");
+        }
+    }
+
+    /// <summary>ganetid init under node 1's root (master IP on its eth0 once a master runs), with the lab's cluster key.</summary>
+    public async Task InitAsync()
+    {
+        var root1 = new GanetiPaths(Nodes[0].Root);
+        var (code, stdout, stderr) = await Ganetid.RunAsync("init", "--root", root1.Root, "--cluster-name", "failover.lab",
+            "--enabled-hypervisors", "fake", "--enabled-disk-templates", "diskless,file", "--node-name", "node1",
+            "--primary-ip", Nodes[0].Address, "--master-ip", MasterIp, "--master-netdev", "eth0", "--master-netmask", "24",
+            "--max-running-jobs", "2", "--rapi-user", "admin:secret");
+        if (code != 0) throw new InvalidOperationException($"ganetid init failed: {stdout}{stderr}");
+        // The lab's cluster key is the one the nodes' sshd let run the node command.
+        File.Copy(IdentityFile, root1.ClusterSshKey, overwrite: true);
+        File.Copy(IdentityFile + ".pub", root1.ClusterSshPublicKey, overwrite: true);
+        File.SetUnixFileMode(root1.ClusterSshKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}
 
 [CollectionDefinition(Name)]
-public sealed class FailoverLabCollection : ICollectionFixture<FailoverLabFixture>
+public sealed class ClusterLabCollection : ICollectionFixture<ClusterLabFixture>
 {
-    public const string Name = "failover-lab";
+    public const string Name = "cluster-lab";
 }
 
 /// <summary>
-/// ganetid master-failover with real processes: a master daemon in node 1's namespace, the
+/// Whole clusters with real processes: node join, and master failover with a master daemon in node 1's namespace, the
 /// failover run in node 2's, RAPI reached over the lab network and on the master IP.
 /// </summary>
-[Collection(FailoverLabCollection.Name)]
+[Collection(ClusterLabCollection.Name)]
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Port = 5080;
+    private const int Port = ClusterLabFixture.RapiPort;
     private readonly List<LabProcess> processes = [];
     private readonly HttpClient http = NewClient();
 
-    private string MasterIp => lab.Subnet + ".100";
+    private string MasterIp => lab.MasterIp;
 
     private static HttpClient NewClient()
     {
@@ -40,20 +80,7 @@ public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper o
         return h;
     }
 
-    public async Task InitializeAsync()
-    {
-        await lab.HealAsync();
-        foreach (var n in lab.Nodes)
-        {
-            // Each test starts from nodes that belong to no cluster.
-            var p = new GanetiPaths(n.Root);
-            foreach (var dir in new[] { p.DataDir, p.RunDir })
-                if (Directory.Exists(dir))
-                    foreach (var e in Directory.EnumerateFileSystemEntries(dir))
-                        if (Directory.Exists(e)) Directory.Delete(e, true); else File.Delete(e);
-            await lab.RunAsync("exec", n.Number.ToString(), "ip", "addr", "del", MasterIp + "/24", "dev", "eth0");
-        }
-    }
+    public Task InitializeAsync() => lab.ResetAsync();
 
     public async Task DisposeAsync()
     {
@@ -63,9 +90,7 @@ public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper o
             await p.DisposeAsync();
         }
         http.Dispose();
-        await lab.HealAsync();
-        foreach (var n in lab.Nodes)
-            await lab.RunAsync("exec", n.Number.ToString(), "ip", "addr", "del", MasterIp + "/24", "dev", "eth0");
+        await lab.ResetAsync();
     }
 
     private string Url(LabNode n, string path) => $"https://{n.Address}:{Port}{path}";
@@ -105,17 +130,8 @@ public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper o
     /// <summary>A cluster of the three lab nodes: master daemon on node 1 (master IP .100 on its eth0), nodes 2 and 3 added as candidates.</summary>
     private async Task<LabProcess> ClusterAsync()
     {
+        await lab.InitAsync();
         var root1 = new GanetiPaths(Node(1).Root);
-        var (code, stdout, stderr) = await Ganetid.RunAsync("init", "--root", root1.Root, "--cluster-name", "failover.lab",
-            "--enabled-hypervisors", "fake", "--enabled-disk-templates", "diskless,file", "--node-name", "node1",
-            "--primary-ip", Node(1).Address, "--master-ip", MasterIp, "--master-netdev", "eth0", "--master-netmask", "24",
-            "--max-running-jobs", "2", "--rapi-user", "admin:secret");
-        Assert.True(code == 0, stdout + stderr);
-        // The lab's cluster key is the one the nodes' sshd let run the node command.
-        File.Copy(lab.IdentityFile, root1.ClusterSshKey, overwrite: true);
-        File.Copy(lab.IdentityFile + ".pub", root1.ClusterSshPublicKey, overwrite: true);
-        File.SetUnixFileMode(root1.ClusterSshKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-
         var master = await StartAsync(1, "master", "--root", root1.Root, "--rapi-port", Port.ToString());
         foreach (var k in new[] { 2, 3 })
         {
@@ -261,5 +277,88 @@ public sealed class FailoverLabTests(FailoverLabFixture lab, ITestOutputHelper o
         Assert.Equal("node2", info["master"]!.GetValue<string>());
         Assert.Contains("while-node2-was-down", info["tags"]!.ToJsonString());
         Assert.Equal("success", (await JobAsync(Node(2), tag))["status"]!.GetValue<string>());
+    }
+
+    private string AuthorizedKeys(int node) => Path.Combine(lab.Dir, $"node{node}", "ssh", "authorized_keys");
+
+    private Task<(int Code, string Out, string Err)> PrepareJoinAsync(int node) =>
+        LabProcess.RunAsync(lab, 1, TimeSpan.FromSeconds(60), "prepare-node-join", $"node{node}", "--root", Node(1).Root,
+            "--address", Node(node).Address, "--ssh-identity", lab.AdminIdentityFile, "--node-root", Node(node).Root,
+            "--authorized-keys", AuthorizedKeys(node), "--remote-ganetid", "dotnet", "--remote-ganetid", Ganetid.Dll);
+
+    [Fact]
+    public async Task PrepareNodeJoinLetsTheClusterKeyRunOnlyTheNodeCommandAndNodeAddUsesTheHostKeyItRecorded()
+    {
+        // node3 as a fresh machine: only the administrator's key may log in.
+        var original = await File.ReadAllLinesAsync(AuthorizedKeys(3));
+        var clusterBlob = File.ReadAllText(lab.IdentityFile + ".pub").Split(' ')[1];
+        try
+        {
+            await File.WriteAllLinesAsync(AuthorizedKeys(3), original.Where(l => !l.Contains(clusterBlob)));
+            var (code, _, err) = await lab.RunAsync("ssh", "3");
+            Assert.Equal(255, code);
+            Assert.Contains("Permission denied", err);
+
+            await lab.InitAsync();
+            var (joinCode, joinOut, joinErr) = await PrepareJoinAsync(3);
+            output.WriteLine(joinOut + joinErr);
+            Assert.True(joinCode == 0, joinOut + joinErr);
+            Assert.Contains("Recorded the host key of node3 as fetched from", joinOut);
+            Assert.Contains("may now run the node command on this node, and nothing else", joinOut);
+            var lines = await File.ReadAllLinesAsync(AuthorizedKeys(3));
+            var line = Assert.Single(lines, l => l.Contains(clusterBlob));
+            Assert.StartsWith("restrict,command=\"exec '/", line);
+            Assert.Contains("ganetid.dll' 'node' ", line);
+            Assert.Contains($"'node' '--stdio' '--root' '{Node(3).Root}' '--node-name' 'node3'\" ssh-ed25519 ", line);
+            Assert.Contains(lines, l => l.StartsWith("ssh-ed25519 ", StringComparison.Ordinal)); // the administrator's, untouched
+
+            // Whatever the cluster key asks for, the node command runs: no shell.
+            var (sshCode, sshOut, sshErr) = await lab.RunAsync("ssh", "3", "id; echo shell");
+            Assert.True(sshCode == 0, sshErr);
+            Assert.DoesNotContain("uid=", sshOut);
+            Assert.DoesNotContain("shell", sshOut);
+
+            // Joining again changes nothing but replaces the line.
+            Assert.Equal(0, (await PrepareJoinAsync(3)).Code);
+            Assert.Equal(lines, await File.ReadAllLinesAsync(AuthorizedKeys(3)));
+
+            await StartAsync(1, "master", "--root", Node(1).Root, "--rapi-port", Port.ToString());
+            var add = await WaitFinalAsync(Node(1), await SubmitAsync(Node(1),
+                new JsonObject { ["OP_ID"] = "OP_NODE_ADD", ["node_name"] = "node3", ["primary_ip"] = Node(3).Address }), 60);
+            Assert.True(add["status"]!.GetValue<string>() == "success", add.ToJsonString());
+            Assert.Contains("Using the host key of node3 recorded in the cluster", add.ToJsonString());
+        }
+        finally
+        {
+            await File.WriteAllLinesAsync(AuthorizedKeys(3), original);
+        }
+    }
+
+    [Fact]
+    public async Task PrepareNodeJoinRefusesANodeOfAnotherClusterAndAWrongHostKey()
+    {
+        await lab.InitAsync();
+        var before = await File.ReadAllTextAsync(AuthorizedKeys(2));
+        var root2 = new GanetiPaths(Node(2).Root);
+        Directory.CreateDirectory(root2.DataDir);
+        await File.WriteAllTextAsync(root2.SsconfPrefix + "cluster_name", "other.cluster\n");
+
+        var (code, stdout, stderr) = await PrepareJoinAsync(2);
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(1, code);
+        Assert.Contains("This node belongs to the cluster other.cluster, not failover.lab", stderr);
+        Assert.Equal(before, await File.ReadAllTextAsync(AuthorizedKeys(2)));
+
+        // The host key on record is node3's: whatever answers at node2's address is not the machine meant.
+        var hosts = new Ganeti.Master.Rpc.KnownHostsFile(new GanetiPaths(Node(1).Root).KnownHosts);
+        var node3Key = string.Join(' ', File.ReadAllLines(lab.KnownHostsFile)[2].Split(' ')[1..3]);
+        hosts.Set("node2", Node(2).Address, [node3Key]);
+        File.Delete(root2.SsconfPrefix + "cluster_name");
+        (code, stdout, stderr) = await PrepareJoinAsync(2);
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(1, code);
+        Assert.Contains("Using the host key of node2 recorded", stdout);
+        Assert.Contains("Host key verification failed", stderr);
+        Assert.Equal(before, await File.ReadAllTextAsync(AuthorizedKeys(2)));
     }
 }

@@ -24,6 +24,12 @@ public sealed class NodeContext
     /// <summary>Directories file-based disks may live in (Ganeti's file-storage-paths rule).</summary>
     public IReadOnlyList<string> AllowedFileStoragePaths { get; set; } = [];
 
+    /// <summary>
+    /// Called after the master wrote this node's copy of the configuration or its ssconf files, so
+    /// that the facts above follow the cluster: a node process outlives its node add.
+    /// </summary>
+    public Action? ClusterFilesChanged { get; set; }
+
     public IHypervisor Hypervisor(string name) =>
         Hypervisors.TryGetValue(name, out var hv)
             ? hv

@@ -26,6 +26,7 @@ public static class ClusterFilesRpc
             var data = Decode(RpcArgs.Get<string>(a, "data", NodeProcedures.UploadFile), NodeProcedures.UploadFile);
             var mode = RpcArgs.GetOptional<int?>(a, "mode");
             WriteAtomically(Path.Combine(root, name), data, mode is { } m ? (UnixFileMode)m : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (name == ClusterFiles.ConfigData) ctx.ClusterFilesChanged?.Invoke();
             return Task.FromResult<JsonNode?>(null);
         });
 
@@ -45,6 +46,7 @@ public static class ClusterFilesRpc
                 WriteAtomically(file, bytes, DefaultMode, durable: false);
                 written++;
             }
+            if (written > 0) ctx.ClusterFilesChanged?.Invoke();
             return Task.FromResult<JsonNode?>(written);
         });
 

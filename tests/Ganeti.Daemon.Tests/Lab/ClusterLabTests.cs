@@ -41,7 +41,7 @@ public sealed class ClusterLabFixture() : LabFixture("gntfo", "10.184.0", adminK
         var (code, stdout, stderr) = await Ganetid.RunAsync("init", "--root", root1.Root, "--cluster-name", "failover.lab",
             "--enabled-hypervisors", "fake", "--enabled-disk-templates", "diskless,file", "--node-name", "node1",
             "--primary-ip", Nodes[0].Address, "--master-ip", MasterIp, "--master-netdev", "eth0", "--master-netmask", "24",
-            "--max-running-jobs", "2", "--rapi-user", "admin:secret");
+            "--max-running-jobs", "2", "--rapi-user", "admin:secret", "--file-storage-dir", Path.Combine(Dir, "file-storage"));
         if (code != 0) throw new InvalidOperationException($"ganetid init failed: {stdout}{stderr}");
         // The lab's cluster key is the one the nodes' sshd let run the node command.
         File.Copy(IdentityFile, root1.ClusterSshKey, overwrite: true);
@@ -140,6 +140,18 @@ public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper out
             Assert.True(job["status"]!.GetValue<string>() == "success", job.ToJsonString());
         }
         return master;
+    }
+
+    private async Task<JsonNode> RequestAsync(HttpMethod method, string path, JsonNode? body = null, int seconds = 120)
+    {
+        using var req = new HttpRequestMessage(method, Url(Node(1), path));
+        if (body is not null) req.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var resp = await http.SendAsync(req);
+        var text = await resp.Content.ReadAsStringAsync();
+        Assert.True(resp.IsSuccessStatusCode, $"{method} {path}: {text}");
+        var job = await WaitFinalAsync(Node(1), long.Parse(text), seconds);
+        Assert.True(job["status"]!.GetValue<string>() == "success", $"{method} {path}: {job.ToJsonString()}");
+        return job;
     }
 
     private async Task<string> AddressesOfAsync(int node)
@@ -360,5 +372,78 @@ public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper out
         Assert.Contains("Using the host key of node2 recorded", stdout);
         Assert.Contains("Host key verification failed", stderr);
         Assert.Equal(before, await File.ReadAllTextAsync(AuthorizedKeys(2)));
+    }
+
+    [Fact]
+    public async Task InstancesRunOnNodesOtherThanTheMasterOverSsh()
+    {
+        await ClusterAsync();
+        var sw = Stopwatch.StartNew();
+        foreach (var k in new[] { 2, 3 })
+        {
+            var fakeDir = new GanetiPaths(Node(k).Root).FakeHypervisorDir;
+            foreach (var (name, template, disks) in new[] { ($"d{k}.lab", "diskless", new JsonArray()), ($"f{k}.lab", "file", new JsonArray(new JsonObject { ["size"] = 64 })) })
+            {
+                await RequestAsync(HttpMethod.Post, "/2/instances", new JsonObject
+                {
+                    ["__version__"] = 1, ["mode"] = "create", ["instance_name"] = name, ["disk_template"] = template, ["disks"] = disks,
+                    ["nics"] = new JsonArray(), ["os_type"] = "noop", ["pnode"] = $"node{k}", ["hypervisor"] = "fake",
+                    ["beparams"] = new JsonObject { ["maxmem"] = 128, ["minmem"] = 128 }, ["name_check"] = false, ["ip_check"] = false,
+                });
+                // The instance runs on node k: its hypervisor state is under node k's root, not the master's.
+                Assert.True(File.Exists(Path.Combine(fakeDir, name)), $"{name} is not running on node{k}");
+                Assert.False(File.Exists(Path.Combine(new GanetiPaths(Node(1).Root).FakeHypervisorDir, name)));
+                await RequestAsync(HttpMethod.Post, $"/2/instances/{name}/reboot?type=hard");
+                await RequestAsync(HttpMethod.Put, $"/2/instances/{name}/shutdown");
+                Assert.False(File.Exists(Path.Combine(fakeDir, name)));
+                await RequestAsync(HttpMethod.Put, $"/2/instances/{name}/startup");
+                Assert.True(File.Exists(Path.Combine(fakeDir, name)));
+                if (template == "file")
+                    Assert.Single(Directory.GetFiles(Path.Combine(lab.Dir, "file-storage", name)));
+                await RequestAsync(HttpMethod.Delete, $"/2/instances/{name}");
+                Assert.False(File.Exists(Path.Combine(fakeDir, name)));
+                Assert.False(Directory.Exists(Path.Combine(lab.Dir, "file-storage", name)) && Directory.GetFiles(Path.Combine(lab.Dir, "file-storage", name)).Length > 0);
+            }
+        }
+        output.WriteLine($"two instances each on node2 and node3, created, rebooted, stopped, started and removed in {sw.Elapsed}");
+
+        // Live node facts come from every node over its own channel.
+        var nodes = JsonNode.Parse(await http.GetStringAsync(Url(Node(1), "/2/nodes?bulk=1")))!.AsArray();
+        Assert.Equal(3, nodes.Count);
+        Assert.All(nodes, n => Assert.True(n!["mtotal"]?.GetValue<long>() > 0, n.ToJsonString()));
+    }
+
+    [Fact]
+    public async Task ANodeCutOffMidJobFailsTheJobClearlyAndCanBeTakenOfflineAndReadded()
+    {
+        await ClusterAsync();
+        var id = await SubmitAsync(Node(1), new JsonObject
+        {
+            ["OP_ID"] = "OP_TEST_DELAY", ["duration"] = 30.0, ["on_nodes"] = new JsonArray("node3"), ["on_master"] = false,
+        });
+        await Task.Delay(1500);
+        Assert.Equal("running", (await JobAsync(Node(1), id))["status"]!.GetValue<string>());
+        await lab.RunCheckedAsync("cut", "3");
+        var sw = Stopwatch.StartNew();
+        var job = await WaitFinalAsync(Node(1), id, 60);
+        output.WriteLine($"the job failed {sw.Elapsed} after the cut: {job["opresult"]!.ToJsonString()}");
+        Assert.Equal("error", job["status"]!.GetValue<string>());
+        Assert.Contains("node3", job["opresult"]!.ToJsonString());
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(25), $"took {sw.Elapsed}");
+
+        // The cluster is consistent and usable: node3 can be marked offline, changes no longer wait for it.
+        await RequestAsync(HttpMethod.Post, "/2/nodes/node3/modify", new JsonObject { ["offline"] = true }, 60);
+        sw.Restart();
+        await RequestAsync(HttpMethod.Put, "/2/tags?tag=while-node3-was-cut", null, 30);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"a change took {sw.Elapsed} with node3 offline");
+
+        await lab.RunCheckedAsync("mend", "3");
+        await RequestAsync(HttpMethod.Post, "/2/jobs", new JsonArray(new JsonObject
+        {
+            ["OP_ID"] = "OP_NODE_ADD", ["node_name"] = "node3", ["primary_ip"] = Node(3).Address, ["readd"] = true,
+        }), 60);
+        var node3 = JsonNode.Parse(await http.GetStringAsync(Url(Node(1), "/2/nodes/node3")))!;
+        Assert.False(node3["offline"]!.GetValue<bool>());
+        Assert.Contains("while-node3-was-cut", File.ReadAllText(new GanetiPaths(Node(3).Root).ConfigData));
     }
 }

@@ -20,6 +20,7 @@ public static class MasterCommand
     public static readonly IReadOnlyList<OptionSpec> Options =
     [
         new("root", "DIR", "Root of the cluster's state tree (default /)"),
+        new("node-name", "NAME", "This node's name in the cluster: the master refuses to start unless its configuration names it"),
         new("rapi-bind", "ADDR", "Address the Remote API listens on (default 0.0.0.0)"),
         new("rapi-port", "PORT", $"Port of the Remote API (default {RapiServerOptions.DefaultPort})"),
         new("require-authentication", null, "Require authentication for every RAPI request, reads included"),
@@ -40,7 +41,13 @@ public static class MasterCommand
             return 0;
         }
         if (p.Positional.Count > 0) throw new UsageException($"unexpected argument '{p.Positional[0]}'");
-        return await ServeAsync(p, new GanetiPaths(p.Get("root") ?? "/"), stdout, stop, new MasterOptions(), null);
+        var paths = new GanetiPaths(p.Get("root") ?? "/");
+        // An old master coming back after a failover holds a configuration that names the new one.
+        if (p.Get("node-name") is { } me && ConfigStore.Load(paths).Current is var cfg && cfg.MasterNode.Name != me)
+            throw new GanetiException("OpPrereqError",
+                $"This node ({me}) is not the master: the configuration names {cfg.MasterNode.Name}. " +
+                $"Start the master there, or run 'ganetid master-failover' here to take over", ErrorCodes.WrongState);
+        return await ServeAsync(p, paths, stdout, stop, new MasterOptions(), null);
     }
 
     /// <summary>

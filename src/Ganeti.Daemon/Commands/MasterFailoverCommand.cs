@@ -17,7 +17,7 @@ public static class MasterFailoverCommand
 {
     public static readonly IReadOnlyList<OptionSpec> Options =
     [
-        .. MasterCommand.Options,
+        .. MasterCommand.Options.Where(o => o.Name != "node-name"),
         new("node-name", "NAME", "This node's name in the cluster (default: the host name)"),
         new("no-voting", null, "Take over even when most nodes cannot confirm who the master is (needs --yes-do-it)"),
         new("yes-do-it", null, "Confirm --no-voting: this node's copies of the configuration and queue are trusted as they are"),

@@ -17,7 +17,9 @@ public sealed class MasterIp(ICommandRunner runner, string ipTool = "ip")
     /// <summary>Checks the three facts and returns "ADDRESS/BITS".</summary>
     public static string Prefix(string address, int netmask, string netdev)
     {
-        if (!IPAddress.TryParse(address, out var ip))
+        // IPAddress also takes "10.1.0" (10.1.0.0) and "167772261": only the usual forms are addresses here.
+        if (!IPAddress.TryParse(address, out var ip) ||
+            (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && address.Split('.').Length != 4))
             throw GanetiException.WrongInput($"The master IP '{address}' is not an IP address");
         var max = ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32;
         if (netmask < 1 || netmask > max)

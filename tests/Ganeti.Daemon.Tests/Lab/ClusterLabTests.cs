@@ -132,7 +132,7 @@ public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper out
     {
         await lab.InitAsync();
         var root1 = new GanetiPaths(Node(1).Root);
-        var master = await StartAsync(1, "master", "--root", root1.Root, "--rapi-port", Port.ToString());
+        var master = await StartAsync(1, "master", "--root", root1.Root, "--node-name", "node1", "--rapi-port", Port.ToString());
         foreach (var k in new[] { 2, 3 })
         {
             var id = await SubmitAsync(Node(1), new JsonObject { ["OP_ID"] = "OP_NODE_ADD", ["node_name"] = $"node{k}", ["primary_ip"] = Node(k).Address });
@@ -214,6 +214,12 @@ public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper out
         Assert.Equal("node2", JsonNode.Parse(info)!["master"]!.GetValue<string>());
         foreach (var k in new[] { 1, 3 })
             Assert.Equal("node2\n", File.ReadAllText(new GanetiPaths(Node(k).Root).SsconfPrefix + "master_node"));
+
+        // The old master, restarted, knows it is not the master any more.
+        var (again, _, againErr) = await LabProcess.RunAsync(lab, 1, TimeSpan.FromSeconds(60),
+            "master", "--root", Node(1).Root, "--node-name", "node1", "--rapi-port", Port.ToString());
+        Assert.Equal(1, again);
+        Assert.Contains("This node (node1) is not the master: the configuration names node2", againErr);
     }
 
     [Fact]

@@ -286,7 +286,7 @@ public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper out
         await lab.RunCheckedAsync("start-node", "2");
         // Then node1 goes down whole, master daemon and all: node3 holds the newest copies left.
         await lab.RunCheckedAsync("stop-node", "1");
-        Assert.True(m1.HasExited);
+        Assert.True(await m1.WaitForExitAsync(TimeSpan.FromSeconds(10)));
 
         var m2 = await StartAsync(2, "master-failover", "--root", root2.Root, "--node-name", "node2", "--rapi-port", Port.ToString());
         Assert.Contains("2 of 3 nodes agree that node1 is the master", m2.Output);

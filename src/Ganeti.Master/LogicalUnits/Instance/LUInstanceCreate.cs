@@ -32,6 +32,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
     private Dictionary<string, JsonElement> beparams = [];
 
     private string? exportName;
+    private string srcNodeUuid = "";
     private string osType = "";
 
     private bool NoInstall => Op.NoInstall ?? false;
@@ -93,6 +94,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
                 var nodes = new List<string>();
                 if (Op.Pnode is not null) nodes.Add(ResolveNode(Op.Pnode).Uuid);
                 if (Op.Snode is not null) nodes.Add(ResolveNode(Op.Snode).Uuid);
+                if (IsImport && Op.SrcNode is not null && nodes.Count > 0) nodes.Add(ResolveNode(Op.SrcNode).Uuid);
                 return nodes.Count > 0 ? LockRequest.Of(level, nodes) : LockRequest.AllOf(level);
             default:
                 return null;
@@ -189,8 +191,10 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         if (IsImport)
         {
             var src = ResolveNode(Op.SrcNode!);
-            if (src.Uuid != pnodeUuid)
-                throw GanetiException.Prereq("Importing from a node other than the new primary node is not supported yet", ErrorCodes.WrongInput);
+            if (src.Offline)
+                throw GanetiException.Prereq($"Cannot import from offline node {src.Name}", ErrorCodes.WrongState);
+            srcNodeUuid = src.Uuid;
+            InstanceDataTransfer.CheckCompression(Op.Compress);
             var info = await Master.Rpc.CallAsync(src, NodeProcedures.ExportInfo, new { name = exportName }, ct).ConfigureAwait(false);
             if (string.IsNullOrEmpty(osType)) osType = info?["export"]?["os"]?.GetValue<string>() ?? "";
             var exported = info?["instance"]?["disk_count"]?.GetValue<string>();
@@ -340,7 +344,9 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
                 var assembled = await InstanceOps.AssembleDisksAsync(Master, cfg, inst, Log, ct).ConfigureAwait(false);
                 try
                 {
-                    if (IsImport)
+                    if (IsImport && srcNodeUuid != pnodeUuid)
+                        await ImportFromAnotherNodeAsync(cfg, inst, InstanceSpecs.Build(cfg, inst, assembled), pnode, ct).ConfigureAwait(false);
+                    else if (IsImport)
                     {
                         Log($"Importing the disks of export '{exportName}' on node {pnode.Name}");
                         await Master.Rpc.CallAsync(pnode, NodeProcedures.InstanceImportLocal, new
@@ -388,6 +394,20 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             throw;
         }
         return new JsonArray(Cfg.Nodes[pnodeUuid].Name);
+    }
+
+    /// <summary>Streams each disk dump of the export on the source node onto the new disks on the primary.</summary>
+    private async Task ImportFromAnotherNodeAsync(ConfigData cfg, Core.Config.Instance inst,
+        Remoting.NodeRpc.Messages.InstanceSpec spec, Node pnode, CancellationToken ct)
+    {
+        var src = cfg.Nodes[srcNodeUuid];
+        Log($"Importing the disks of export '{exportName}' from node {src.Name} to node {pnode.Name}");
+        var specNode = JsonSerializer.SerializeToNode(spec, Core.Json.GanetiJson.Options)!;
+        var mode = string.IsNullOrEmpty(inst.Os) ? "raw" : "os";
+        var transfers = spec.Disks.Select((_, i) => new DiskTransfer($"disk/{i}",
+            new JsonObject { ["instance"] = specNode.DeepClone(), ["disk_index"] = i, ["source"] = "export", ["export_name"] = exportName },
+            new JsonObject { ["instance"] = specNode.DeepClone(), ["disk_index"] = i, ["mode"] = mode, ["destination"] = "disk" })).ToList();
+        await InstanceDataTransfer.RunAsync(Master, src, pnode, transfers, Op.Compress, Log, ct).ConfigureAwait(false);
     }
 
     private async Task RollbackAsync(string instanceUuid, IReadOnlyList<Disk> created)

@@ -56,8 +56,9 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             throw GanetiException.WrongInput("No operating system given (parameter 'os_type'); use no_install to create without one");
         foreach (var (i, d) in Op.Disks.Select((d, i) => (i, d)))
         {
+            // ExtStorage providers take their own parameters (their parameters.list) per disk.
             var unknown = d.Keys.Where(k => !DiskKeys.Contains(k)).ToList();
-            if (unknown.Count > 0)
+            if (unknown.Count > 0 && Op.DiskTemplate != "ext")
                 throw GanetiException.WrongInput($"Unknown key(s) in disk/{i}: {string.Join(", ", unknown)}");
             if (!d.ContainsKey("size") && !d.ContainsKey("adopt"))
                 throw GanetiException.WrongInput($"Missing disk size for disk/{i}");

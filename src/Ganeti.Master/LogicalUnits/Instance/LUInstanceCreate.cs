@@ -285,7 +285,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         var chosen = (result as JsonArray)?.Select(n => n?.GetValue<string>()).OfType<string>().ToList() ?? [];
         if (chosen.Count == 0)
             throw GanetiException.Exec($"Instance allocator {allocator} returned no node");
-        Log($"Instance allocator {allocator} chose node(s) {string.Join(", ", chosen)}");
+        Log($"Instance allocator {allocator} chose node{(chosen.Count > 1 ? "s" : "")} {string.Join(", ", chosen)}");
         return [.. chosen.Select(ResolveNode)];
     }
 

@@ -15,12 +15,15 @@ namespace Ganeti.Master.Tests.LogicalUnits;
 /// </summary>
 public class DrbdCreateTests
 {
-    private const string ProcDrbd = "version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 1A9F77B1CA5FF92235C2213\n";
-
-    /// <summary>The LVM of one node: volumes appear with lvcreate and vanish with lvremove.</summary>
+    /// <summary>
+    /// The LVM and DRBD of one node, as far as the commands say: volumes appear with lvcreate
+    /// and vanish with lvremove; a minor is up from new-minor until down, primary after primary;
+    /// /proc/drbd is written from that state in DRBD 8.4's format.
+    /// </summary>
     private sealed class FakeLvm
     {
         private readonly HashSet<string> volumes = [];
+        private readonly Dictionary<int, bool> minors = [];
 
         public RecordingCommandRunner Runner { get; } = new();
 
@@ -48,6 +51,25 @@ public class DrbdCreateTests
                 lock (volumes) volumes.Remove(c.Arguments[^1]);
                 return new CommandResult(c, 0, "", "", false);
             });
+            Runner.On("drbdsetup", ["new-minor"], c => Minor(c, () => minors[int.Parse(c.Arguments[2])] = false));
+            Runner.On("drbdsetup", ["primary"], c => Minor(c, () => minors[int.Parse(c.Arguments[1])] = true));
+            Runner.On("drbdsetup", ["down"], c => Minor(c, () => minors.Remove(int.Parse(c.Arguments[1]["resource".Length..]))));
+        }
+
+        private CommandResult Minor(CommandSpec c, Action change)
+        {
+            lock (minors) change();
+            return new CommandResult(c, 0, "", "", false);
+        }
+
+        public string ProcDrbd()
+        {
+            var text = new System.Text.StringBuilder("version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 2D876214BAAD53B31ADC1D6\n\n");
+            lock (minors)
+                foreach (var (minor, primary) in minors.OrderBy(m => m.Key))
+                    text.Append($" {minor}: cs:Connected ro:{(primary ? "Primary/Secondary" : "Secondary/Primary")} ds:UpToDate/UpToDate C r-----\n")
+                        .Append("    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n");
+            return text.ToString();
         }
 
         public IReadOnlyCollection<string> Volumes
@@ -70,8 +92,8 @@ public class DrbdCreateTests
             cfg.Cluster.VolumeGroupName = "xenvg";
         });
         var (n2, n3) = (new FakeLvm(), new FakeLvm(failOnNode3));
-        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: ProcDrbd);
-        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: ProcDrbd);
+        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
+        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
         return (c, n2, n3);
     }
 
@@ -147,6 +169,32 @@ public class DrbdCreateTests
         var again = DiskOf(c, "db3");
         Assert.Equal(0, again.LogicalId[3].GetInt32());
         Assert.Equal(port, again.LogicalId[2].GetInt32());
+    }
+
+    [Fact]
+    public async Task GrowingADrbdDiskGrowsTheDataVolumeOnBothNodesThenTheMirror()
+    {
+        var (c, n2, n3) = await ClusterAsync();
+        await using var _ = c;
+        AssertOk(await c.RunAsync(Drbd("db1")));
+        // Brought up once to be made, then shut down since the instance is not started.
+        Assert.Contains("drbdsetup down resource0", n2.Lines("drbdsetup"));
+        Assert.DoesNotContain("cs:", n2.ProcDrbd());
+        var grow = TestCluster.Op("OP_INSTANCE_GROW_DISK", new { instance_name = "db1", disk = 0, amount = 50 });
+        var refused = await c.RunAsync(grow);
+        Assert.Contains("not assembled", refused.Ops[0].Result!.ToJsonString());
+
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_INSTANCE_ACTIVATE_DISKS", new { instance_name = "db1" })));
+        Assert.Contains("ro:Primary/Secondary", n2.ProcDrbd());
+        Assert.Contains("ro:Secondary/Primary", n3.ProcDrbd());
+        AssertOk(await c.RunAsync(grow));
+        var data = $"xenvg/{DiskOf(c, "db1").Uuid}.disk0_data";
+        foreach (var n in new[] { n2, n3 })
+        {
+            Assert.Contains(n.Lines("lvextend"), l => l.Contains("-L +50m") && !l.Contains("--test") && l.EndsWith(data, StringComparison.Ordinal));
+            Assert.Contains("drbdsetup resize 0 --size 150m", n.Lines("drbdsetup"));
+        }
+        Assert.Equal(150, DiskOf(c, "db1").Size);
     }
 
     [Fact]

@@ -127,6 +127,22 @@ public class TransferBetweenNodesTests
     }
 
     [Fact]
+    public async Task AnInstanceKeepsOneExportTheNewOneReplacingThoseOnOtherNodes()
+    {
+        await using var c = await TwoNodesAsync();
+        AssertOk(await c.RunAsync(TestCluster.Create("src1", "file", 4, start: false)));
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT", new { instance_name = "src1", target_node = "node1.test", mode = "local" })));
+        var onNode1 = Path.Combine(c.Paths.ExportDir, "src1");
+        Assert.True(Directory.Exists(onNode1));
+
+        var second = await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT", new { instance_name = "src1", target_node = "node2.test", mode = "local" }));
+        AssertOk(second);
+        Assert.Contains(second.Ops[0].Log, l => l.Message == "Removed the older export of src1 on node1.test");
+        Assert.False(Directory.Exists(onNode1));
+        Assert.True(Directory.Exists(Path.Combine(NodePaths(c, "node2.test").ExportDir, "src1")));
+    }
+
+    [Fact]
     public async Task ExportRefusesAnUnknownCompressionAndAnOfflineTarget()
     {
         await using var c = await TwoNodesAsync();

@@ -121,17 +121,17 @@ public sealed class TestCluster : IAsyncDisposable
     /// </summary>
     /// <remarks>
     /// A node may run its storage tools through a recording command layer (with /proc/drbd
-    /// read from the given text), for templates this machine cannot run: plain and drbd.
+    /// read from the given function), for templates this machine cannot run: plain and drbd.
     /// </remarks>
     public async Task AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4,
-        NodeHelpers.Processes.ICommandRunner? storageCommands = null, string? procDrbd = null)
+        NodeHelpers.Processes.ICommandRunner? storageCommands = null, Func<string>? procDrbd = null)
     {
         var cfg = Daemon.Context.Config.Current;
         var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "nodes", name));
         var handler = Dispatcher(name, paths, cfg, () => new HvNodeInfo
         {
             MemoryTotal = memoryMiB, MemoryFree = memoryMiB - 512, MemoryDom0 = 512, CpuTotal = cpus, CpuDom0 = 1,
-        }, storageCommands, procDrbd is null ? null : _ => Task.FromResult(procDrbd));
+        }, storageCommands, procDrbd is null ? null : _ => Task.FromResult(procDrbd()));
         lock (dispatchers) dispatchers[name] = handler;
         var now = ConfigStore.Now();
         await Daemon.Context.Config.UpdateAsync(c =>

@@ -16,7 +16,7 @@ namespace Ganeti.Master.LogicalUnits.Backup;
 /// in Ganeti's layout, restarts it if it was up, and optionally removes the instance. The
 /// target node may be any node: when it is not the primary, each disk is streamed from the
 /// primary to it (compressed as asked, checksummed) and the export is put together there,
-/// appearing only once complete.
+/// appearing only once complete. Exports of the instance on other nodes are then removed.
 /// </summary>
 public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
 {
@@ -96,6 +96,7 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
             else if (!wasRunning || Op.Shutdown)
                 await InstanceOps.ShutdownDisksAsync(Master, Master.Config.Current, inst, Log, ignoreFailures: true, ct).ConfigureAwait(false);
         }
+        await RemoveOlderExportsAsync(inst, ct).ConfigureAwait(false);
         if (Op.RemoveInstance)
         {
             Log($"Removing instance {inst.Name} as asked");
@@ -103,6 +104,36 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
         }
         var disksCount = cfg.InstanceDisks(inst).Count;
         return new JsonArray(true, new JsonArray(Enumerable.Repeat<JsonNode?>(true, disksCount).Select(n => n?.DeepClone()).ToArray()));
+    }
+
+    /// <summary>
+    /// As Ganeti does, an instance keeps one export: the new one replaces those it had on other
+    /// nodes. Nodes that cannot be asked are reported, not fatal.
+    /// </summary>
+    private async Task RemoveOlderExportsAsync(Core.Config.Instance inst, CancellationToken ct)
+    {
+        var others = Cfg.Nodes.Values.Where(n => n.Uuid != target.Uuid && !n.Offline).ToList();
+        var lists = await Master.Rpc.CallManyAsync(others, NodeProcedures.ExportList, new { }, ct).ConfigureAwait(false);
+        foreach (var node in others)
+        {
+            var answer = lists[node.Uuid];
+            if (answer.Error is not null)
+            {
+                Log($"Warning: could not list the exports on {node.Name}: {answer.Error.Message}");
+                continue;
+            }
+            if (answer.Payload is not JsonArray names || !names.Any(n => n?.GetValue<string>() == inst.Name))
+                continue;
+            try
+            {
+                await Master.Rpc.CallAsync(node, NodeProcedures.ExportRemove, new { name = inst.Name }, ct).ConfigureAwait(false);
+                Log($"Removed the older export of {inst.Name} on {node.Name}");
+            }
+            catch (GanetiException e)
+            {
+                Log($"Warning: could not remove the older export of {inst.Name} on {node.Name}: {e.Message}");
+            }
+        }
     }
 
     /// <summary>Streams every disk from the primary into an export being put together on the target node.</summary>

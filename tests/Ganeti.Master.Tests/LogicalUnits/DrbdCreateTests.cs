@@ -27,9 +27,9 @@ public class DrbdCreateTests
 
         public RecordingCommandRunner Runner { get; } = new();
 
-        public FakeLvm(Func<CommandSpec, bool>? failCreate = null)
+        public FakeLvm(Func<CommandSpec, bool>? failCreate = null, long vgFreeMiB = 102400)
         {
-            Runner.On("vgs", "  xenvg|102400.00|102400.00\n");
+            Runner.On("vgs", $"  xenvg|{vgFreeMiB}.00|102400.00\n");
             Runner.On("lvs", [], c =>
             {
                 var name = c.Arguments[^1];
@@ -83,7 +83,8 @@ public class DrbdCreateTests
         public List<string> Lines(string program) => [.. Runner.CommandLines.Where(l => l.StartsWith(program + " ", StringComparison.Ordinal))];
     }
 
-    private static async Task<(TestCluster C, FakeLvm N2, FakeLvm N3)> ClusterAsync(Func<CommandSpec, bool>? failOnNode3 = null)
+    private static async Task<(TestCluster C, FakeLvm N2, FakeLvm N3)> ClusterAsync(Func<CommandSpec, bool>? failOnNode3 = null,
+        long node3VgFreeMiB = 102400)
     {
         var c = new TestCluster();
         await c.Daemon.Context.Config.UpdateAsync(cfg =>
@@ -91,7 +92,7 @@ public class DrbdCreateTests
             cfg.Cluster.EnabledDiskTemplates.Add("drbd");
             cfg.Cluster.VolumeGroupName = "xenvg";
         });
-        var (n2, n3) = (new FakeLvm(), new FakeLvm(failOnNode3));
+        var (n2, n3) = (new FakeLvm(), new FakeLvm(failOnNode3, node3VgFreeMiB));
         await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
         await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
         return (c, n2, n3);
@@ -213,6 +214,47 @@ public class DrbdCreateTests
         Assert.Empty(cfg.Instances);
         Assert.Empty(cfg.Disks);
         Assert.NotEmpty(cfg.Cluster.TcpudpPortPool);
+    }
+
+    [Fact]
+    public async Task TheAllocatorChoosesBothNodes()
+    {
+        var (c, n2, n3) = await ClusterAsync();
+        await using var _ = c;
+        await c.Daemon.Context.Config.UpdateAsync(cfg => cfg.MasterNode.Drained = true);
+        // 1 GiB: the smallest disk the default instance policy allows. The nodes' free disk is
+        // their volume group's, as vgs reports it.
+        var op = Drbd("db1", 1024);
+        op.Remove("pnode");
+        op.Remove("snode");
+        op["iallocator"] = "hail";
+        var job = await c.RunAsync(op);
+        AssertOk(job);
+        var cfg = c.Service.ReadConfig();
+        var disk = DiskOf(c, "db1");
+        var chosen = disk.Nodes.Select(n => cfg.Nodes[n].Name).Order().ToList();
+        Assert.Equal(["node2.test", "node3.test"], chosen);
+        Assert.Equal(cfg.FindInstance("db1")!.PrimaryNode, disk.LogicalId[0].GetString());
+        Assert.Contains(job.Ops[0].Log, l => l.Message.StartsWith("Instance allocator hail chose nodes ", StringComparison.Ordinal));
+        Assert.Equal(2, n2.Lines("lvcreate").Count);
+        Assert.Equal(2, n3.Lines("lvcreate").Count);
+    }
+
+    [Fact]
+    public async Task TheAllocatorCountsTheVolumeGroupsFreeSpace()
+    {
+        // node3's volume group has 512 MiB free: no room for the secondary side of a 1 GiB disk.
+        var (c, _, n3) = await ClusterAsync(node3VgFreeMiB: 512);
+        await using var _ = c;
+        await c.Daemon.Context.Config.UpdateAsync(cfg => cfg.MasterNode.Drained = true);
+        var op = Drbd("db1", 1024);
+        op.Remove("pnode");
+        op.Remove("snode");
+        op["iallocator"] = "hail";
+        var job = await c.RunAsync(op);
+        Assert.Equal(Ganeti.Core.Errors.ErrorCodes.InsufficientResources, Ganeti.Core.Errors.GanetiException.FromWire(job.Ops[0].Result)!.Ecode);
+        Assert.Contains("FailDisk", job.Ops[0].Result!.ToJsonString());
+        Assert.Empty(n3.Lines("lvcreate"));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Ganeti.Daemon.Tests.Lab;
 
 /// <summary>
-/// Export to another node and import back between two of the lab's nodes: each node a network
+/// Export to another node, import back and instance move between two of the lab's nodes: each node a network
 /// namespace running `ganetid node` over SSH, the disk stream crossing the lab bridge from one
 /// namespace's address to the other's.
 /// </summary>
@@ -41,7 +41,7 @@ public sealed class TransferLabTests(LabFixture lab, ITestOutputHelper output) :
     private static string Sha(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
-    public async Task AFileDiskInstanceIsExportedFromNode1ToNode2AndImportedBackWithTheSameData()
+    public async Task AFileDiskInstanceIsExportedFromNode1ToNode2ImportedBackAndMovedWithTheSameData()
     {
         await using var m = new LabMaster(lab);
         var (n1, n2) = (lab.Nodes[0], lab.Nodes[1]);
@@ -77,6 +77,14 @@ public sealed class TransferLabTests(LabFixture lab, ITestOutputHelper output) :
         var copy = DiskPath(m, "xfer2");
         Assert.NotEqual(source, copy);
         Assert.Equal(sum, Sha(copy));
+
+        // And the copy moves to node2 over the same streams (gnt-instance move).
+        await Ok(m, LabMaster.Op("OP_INSTANCE_MOVE", new JsonObject { ["instance_name"] = "xfer2", ["target_node"] = "node2" }));
+        var cfg = m.Service.ReadConfig();
+        Assert.Equal(cfg.FindNode("node2")!.Uuid, cfg.FindInstance("xfer2")!.PrimaryNode);
+        var moved = DiskPath(m, "xfer2");
+        Assert.False(File.Exists(copy));
+        Assert.Equal(sum, Sha(moved));
 
         foreach (var name in new[] { "xfer1", "xfer2" })
             await Ok(m, LabMaster.Op("OP_INSTANCE_REMOVE", new JsonObject { ["instance_name"] = name }));

@@ -33,6 +33,7 @@ public static class LuRegistry
         [typeof(OpInstanceActivateDisks)] = For<OpInstanceActivateDisks, LUInstanceActivateDisks>(),
         [typeof(OpInstanceDeactivateDisks)] = For<OpInstanceDeactivateDisks, LUInstanceDeactivateDisks>(),
         [typeof(OpInstanceGrowDisk)] = For<OpInstanceGrowDisk, LUInstanceGrowDisk>(),
+        [typeof(OpInstanceMove)] = For<OpInstanceMove, LUInstanceMove>(),
         [typeof(OpInstanceReinstall)] = For<OpInstanceReinstall, LUInstanceReinstall>(),
         [typeof(OpBackupExport)] = For<OpBackupExport, LUBackupExport>(),
         [typeof(OpBackupRemove)] = For<OpBackupRemove, LUBackupRemove>(),

@@ -13,6 +13,7 @@ public static class InstanceRpc
 
     public static void Register(NodeRpcDispatcher d, NodeContext ctx)
     {
+        var storage = Storage.StorageDrivers.CreateDefault(ctx);
         d.Register(NodeProcedures.Version, (_, _) => Task.FromResult<JsonNode?>(new JsonObject
         {
             ["protocol"] = ProjectInfo.RapiVersion,
@@ -45,10 +46,30 @@ public static class InstanceRpc
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))
                     hvInfo[name] = RpcArgs.Result(await hv.GetNodeInfoAsync(ct).ConfigureAwait(false));
             result["hypervisors"] = hvInfo;
-            if (StorageFacts(ctx) is { } storage)
+            // The storage unit the master asks about (Ganeti's storage_units: the default unit
+            // of the disk template in question, an LVM volume group for plain and drbd), else
+            // the file storage directory's file system.
+            var units = RpcArgs.GetOptional<List<Storage.StorageUnit>>(a, "storage_units") ?? [];
+            if (units.Count > 0)
             {
-                result["storage_total"] = storage.Total;
-                result["storage_free"] = storage.Free;
+                try
+                {
+                    var space = await storage.ForStorageType(units[0].Type).GetSpaceAsync([units[0]], ct).ConfigureAwait(false);
+                    if (space.FirstOrDefault() is { } unit)
+                    {
+                        result["storage_total"] = unit.StorageSize;
+                        result["storage_free"] = unit.StorageFree;
+                    }
+                }
+                catch (Exception e) when (e is GanetiException or IOException or UnauthorizedAccessException)
+                {
+                    result["storage_error"] = $"{units[0].Type} {units[0].Key}: {e.Message}";
+                }
+            }
+            else if (StorageFacts(ctx) is { } files)
+            {
+                result["storage_total"] = files.Total;
+                result["storage_free"] = files.Free;
             }
             return result;
         });

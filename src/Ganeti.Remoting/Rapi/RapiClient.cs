@@ -196,10 +196,13 @@ public sealed class RapiClient : IDisposable
         bool start = true, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.ReinstallInstance(name, os, osParams, start, dryRun, reason), ct);
 
-    /// <summary><c>PUT /2/instances/I/export</c> in local mode; returns the job id.</summary>
+    /// <summary>
+    /// <c>PUT /2/instances/I/export</c> in local mode; returns the job id. compress is the
+    /// transport compression when the destination is not the primary node.
+    /// </summary>
     public Task<long> ExportInstanceAsync(string name, string destinationNode, bool shutdown = true, bool removeInstance = false,
-        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
-        SubmitAsync(RapiRequests.ExportInstance(name, destinationNode, shutdown, removeInstance, shutdownTimeout, dryRun, reason), ct);
+        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, string? compress = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ExportInstance(name, destinationNode, shutdown, removeInstance, shutdownTimeout, dryRun, reason, compress), ct);
 
     /// <summary><c>DELETE /2/instances/I/export</c>; returns the job id.</summary>
     public Task<long> RemoveInstanceExportAsync(string name, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>

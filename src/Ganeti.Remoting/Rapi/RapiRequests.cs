@@ -161,10 +161,11 @@ public static class RapiRequests
     /// target node), shutdown, remove_instance, shutdown_timeout}; dry_run travels in the body.
     /// </summary>
     public static RapiRequest ExportInstance(string name, string destinationNode, bool shutdown = true, bool removeInstance = false,
-        int? shutdownTimeout = null, bool dryRun = false, string? reason = null)
+        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, string? compress = null)
     {
         var body = new JsonObject { ["mode"] = "local", ["destination"] = destinationNode, ["shutdown"] = shutdown };
         if (removeInstance) body["remove_instance"] = true;
+        if (compress is not null) body["compress"] = compress;
         if (shutdownTimeout is { } t) body["shutdown_timeout"] = t;
         if (dryRun) body["dry_run"] = true;
         return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/export", Common(dryRun, reason), body);

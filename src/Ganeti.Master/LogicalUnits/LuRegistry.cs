@@ -34,6 +34,8 @@ public static class LuRegistry
         [typeof(OpInstanceDeactivateDisks)] = For<OpInstanceDeactivateDisks, LUInstanceDeactivateDisks>(),
         [typeof(OpInstanceGrowDisk)] = For<OpInstanceGrowDisk, LUInstanceGrowDisk>(),
         [typeof(OpInstanceReinstall)] = For<OpInstanceReinstall, LUInstanceReinstall>(),
+        [typeof(OpInstanceMigrate)] = For<OpInstanceMigrate, LUInstanceMigrate>(),
+        [typeof(OpInstanceFailover)] = For<OpInstanceFailover, LUInstanceFailover>(),
         [typeof(OpBackupExport)] = For<OpBackupExport, LUBackupExport>(),
         [typeof(OpBackupRemove)] = For<OpBackupRemove, LUBackupRemove>(),
         [typeof(OpInstanceConsole)] = For<OpInstanceConsole, LUInstanceConsole>(),

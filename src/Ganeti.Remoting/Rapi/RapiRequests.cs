@@ -74,6 +74,18 @@ public static class RapiRequests
         return new(HttpMethod.Post, $"/2/instances/{Seg(name)}/reboot", q, body);
     }
 
+    /// <summary><c>PUT /2/instances/I/migrate</c> with OP_INSTANCE_MIGRATE's parameters as the body.</summary>
+    public static RapiRequest MigrateInstance(string name, InstanceMigrateOptions options, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/instances/{Seg(name)}/migrate", Common(dryRun, reason), options.ToBody());
+
+    /// <summary><c>PUT /2/instances/I/failover</c> with OP_INSTANCE_FAILOVER's parameters as the body.</summary>
+    public static RapiRequest FailoverInstance(string name, InstanceFailoverOptions options, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/instances/{Seg(name)}/failover", Common(dryRun, reason), options.ToBody());
+
+    /// <summary><c>PUT /2/instances/I/move</c> with OP_INSTANCE_MOVE's parameters as the body.</summary>
+    public static RapiRequest MoveInstance(string name, InstanceMoveOptions options, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/instances/{Seg(name)}/move", Common(dryRun, reason), options.ToBody());
+
     public static RapiRequest RenameInstance(string name, string newName, bool dryRun = false, string? reason = null,
         bool? ipCheck = null, bool? nameCheck = null)
     {

@@ -39,6 +39,23 @@ public class RapiRequestsTests
     }
 
     [Fact]
+    public void Migrate_failover_and_move_send_the_opcode_parameters_as_the_body()
+    {
+        var migrate = RapiRequests.MigrateInstance("web1", new InstanceMigrateOptions { Live = false, TargetNode = "node2", Cleanup = true },
+            dryRun: true);
+        Assert.Equal("PUT /2/instances/web1/migrate?dry-run=1", migrate.ToString());
+        Assert.Equal("""{"mode":"non-live","target_node":"node2","cleanup":true}""", migrate.Body!.ToJsonString());
+        Assert.Equal("{}", RapiRequests.MigrateInstance("web1", new InstanceMigrateOptions()).Body!.ToJsonString());
+        var failover = RapiRequests.FailoverInstance("web1",
+            new InstanceFailoverOptions { Iallocator = "hail", IgnoreConsistency = true, ShutdownTimeout = 30 }, reason: "rack3");
+        Assert.Equal("PUT /2/instances/web1/failover?reason=rack3", failover.ToString());
+        Assert.Equal("""{"iallocator":"hail","ignore_consistency":true,"shutdown_timeout":30}""", failover.Body!.ToJsonString());
+        var move = RapiRequests.MoveInstance("web1", new InstanceMoveOptions { TargetNode = "node3", Compress = "gzip" });
+        Assert.Equal("PUT /2/instances/web1/move", move.ToString());
+        Assert.Equal("""{"target_node":"node3","compress":"gzip"}""", move.Body!.ToJsonString());
+    }
+
+    [Fact]
     public void Names_are_escaped_as_one_path_segment()
     {
         Assert.Equal("/2/instances/a%2Fb%20c", RapiRequests.GetInstance("a/b c").Path);

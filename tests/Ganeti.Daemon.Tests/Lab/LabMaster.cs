@@ -27,7 +27,7 @@ public sealed class LabMaster : IAsyncDisposable
             Root = dir,
             ClusterName = "lab.test",
             NodeName = "master",
-            PrimaryIp = "10.78.0.254",
+            PrimaryIp = lab.BridgeAddress,
             EnabledHypervisors = hypervisors ?? ["fake"],
             Hvparams = hvparams ?? [],
             EnabledDiskTemplates = ["diskless", "file"],

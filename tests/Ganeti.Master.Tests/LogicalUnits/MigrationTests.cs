@@ -117,6 +117,25 @@ public class MigrationTests
     }
 
     [Fact]
+    public async Task ASourceThatPausesTheGuestForTheCopyIsReportedAndFinalizedAsNonLive()
+    {
+        await using var c = await TwoNodesAsync();
+        c.Intercept("node1.test", NodeProcedures.InstanceMigrate, _ => new JsonObject { ["live"] = false });
+        var finalized = new List<bool>();
+        c.Intercept("node1.test", NodeProcedures.InstanceFinalizeMigrationSrc, args =>
+        {
+            finalized.Add(args!["live"]!.GetValue<bool>());
+            File.Delete(StateFile(c, "node1.test", "vm1"));
+            return null;
+        });
+        var job = await c.RunAsync(Migrate("vm1", new { target_node = "node2.test", mode = "live" }));
+        Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+        Assert.Contains(job.Ops[0].Log, l => l.Message.Contains("paused during the copy (non-live)"));
+        Assert.Equal([false], finalized);
+        Assert.Equal("node2.test", PrimaryOf(c, "vm1"));
+    }
+
+    [Fact]
     public async Task AFailureDuringTheTransferLeavesTheGuestOnTheSourceAndRemovesTheTargetsCopy()
     {
         await using var c = await TwoNodesAsync();

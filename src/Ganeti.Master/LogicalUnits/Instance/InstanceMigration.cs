@@ -295,8 +295,14 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             log($"* migrating instance to {dst.Name}");
             try
             {
-                await master.Rpc.CallAsync(source, NodeProcedures.InstanceMigrate,
+                var started = await master.Rpc.CallAsync(source, NodeProcedures.InstanceMigrate,
                     new { instance = spec, target = Address(dst), live = Live }, ct).ConfigureAwait(false);
+                if (Live && started?["live"]?.GetValue<bool>() == false)
+                {
+                    log("* the instance runs without hardware acceleration, where a live copy loses memory writes: " +
+                        "it is paused during the copy (non-live)");
+                    Live = false;
+                }
             }
             catch (GanetiException e)
             {

@@ -379,8 +379,9 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             }
             if (status.Status == "completed")
             {
+                // qemu's downtime figure is only meaningful when the guest ran during the copy.
                 log("* memory transfer complete" +
-                    (status.DowntimeMs is long down ? string.Create(CultureInfo.InvariantCulture, $" (downtime {down} ms)") : ""));
+                    (Live && status.DowntimeMs is long down ? string.Create(CultureInfo.InvariantCulture, $" (downtime {down} ms)") : ""));
                 return;
             }
             if (DateTime.UtcNow - lastFeedback >= FeedbackInterval && status.TotalRam > 0)

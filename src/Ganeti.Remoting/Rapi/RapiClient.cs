@@ -177,7 +177,7 @@ public sealed class RapiClient : IDisposable
         CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.FailoverInstance(name, options, dryRun, reason), ct);
 
-    /// <summary><c>PUT /2/instances/I/move</c> (gnt-instance move); returns the job id.</summary>
+    /// <summary>gnt-instance move, as OP_INSTANCE_MOVE through <c>POST /2/jobs</c>; returns the job id.</summary>
     public Task<long> MoveInstanceAsync(string name, InstanceMoveOptions options, bool dryRun = false, string? reason = null,
         CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.MoveInstance(name, options, dryRun, reason), ct);

@@ -50,9 +50,15 @@ public class RapiRequestsTests
             new InstanceFailoverOptions { Iallocator = "hail", IgnoreConsistency = true, ShutdownTimeout = 30 }, reason: "rack3");
         Assert.Equal("PUT /2/instances/web1/failover?reason=rack3", failover.ToString());
         Assert.Equal("""{"iallocator":"hail","ignore_consistency":true,"shutdown_timeout":30}""", failover.Body!.ToJsonString());
-        var move = RapiRequests.MoveInstance("web1", new InstanceMoveOptions { TargetNode = "node3", Compress = "gzip" });
-        Assert.Equal("PUT /2/instances/web1/move", move.ToString());
-        Assert.Equal("""{"target_node":"node3","compress":"gzip"}""", move.Body!.ToJsonString());
+        // Ganeti's Remote API has no move resource: the opcode goes as a job.
+        var move = RapiRequests.MoveInstance("web1", new InstanceMoveOptions { TargetNode = "node3", Compress = "gzip" }, dryRun: true);
+        Assert.Equal("POST /2/jobs?dry-run=1", move.ToString());
+        var op = move.Body![0]!;
+        Assert.Equal("OP_INSTANCE_MOVE", op["OP_ID"]!.GetValue<string>());
+        Assert.Equal("web1", op["instance_name"]!.GetValue<string>());
+        Assert.Equal("node3", op["target_node"]!.GetValue<string>());
+        Assert.Equal("gzip", op["compress"]!.GetValue<string>());
+        Assert.True(op["dry_run"]!.GetValue<bool>());
     }
 
     [Fact]

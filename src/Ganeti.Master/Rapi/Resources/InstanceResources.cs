@@ -101,9 +101,6 @@ public static class InstanceResources
         t.Add("/2/instances/{instance}/failover", "instances_name_failover")
             .Put(Opcode("OP_INSTANCE_FAILOVER", r => (r.Body, new JsonObject { ["instance_name"] = r.Item(0) })));
 
-        t.Add("/2/instances/{instance}/move", "instances_name_move")
-            .Put(Opcode("OP_INSTANCE_MOVE", r => (r.Body, new JsonObject { ["instance_name"] = r.Item(0) })));
-
         t.Add("/2/instances/{instance}/rename", "instances_name_rename")
             .Put(Opcode("OP_INSTANCE_RENAME", r => (r.Body, new JsonObject { ["instance_name"] = r.Item(0) })));
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace Ganeti.Remoting.Rapi.Requests;
 
-/// <summary>What gnt-instance move takes (the body of <c>PUT /2/instances/I/move</c>, OP_INSTANCE_MOVE's parameters).</summary>
+/// <summary>What gnt-instance move takes (OP_INSTANCE_MOVE's parameters; submitted through <c>POST /2/jobs</c>).</summary>
 public sealed record InstanceMoveOptions
 {
     public required string TargetNode { get; init; }

@@ -35,6 +35,8 @@ public static class LuRegistry
         [typeof(OpInstanceGrowDisk)] = For<OpInstanceGrowDisk, LUInstanceGrowDisk>(),
         [typeof(OpInstanceMove)] = For<OpInstanceMove, LUInstanceMove>(),
         [typeof(OpInstanceReinstall)] = For<OpInstanceReinstall, LUInstanceReinstall>(),
+        [typeof(OpInstanceMigrate)] = For<OpInstanceMigrate, LUInstanceMigrate>(),
+        [typeof(OpInstanceFailover)] = For<OpInstanceFailover, LUInstanceFailover>(),
         [typeof(OpBackupExport)] = For<OpBackupExport, LUBackupExport>(),
         [typeof(OpBackupRemove)] = For<OpBackupRemove, LUBackupRemove>(),
         [typeof(OpInstanceConsole)] = For<OpInstanceConsole, LUInstanceConsole>(),

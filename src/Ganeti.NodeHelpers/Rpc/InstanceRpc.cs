@@ -128,6 +128,17 @@ public static class InstanceRpc
             return null;
         });
 
+        d.Register(NodeProcedures.InstanceBalloonMemory, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.InstanceBalloonMemory);
+            var inst = RpcArgs.Get<InstanceSpec>(a, "instance", NodeProcedures.InstanceBalloonMemory);
+            var memory = RpcArgs.Get<long>(a, "memory", NodeProcedures.InstanceBalloonMemory);
+            if (memory <= 0)
+                throw GanetiException.WrongInput($"{NodeProcedures.InstanceBalloonMemory}: memory must be positive, got {memory}");
+            await ctx.Hypervisor(inst.Hypervisor).BalloonMemoryAsync(inst, memory, ct).ConfigureAwait(false);
+            return null;
+        });
+
         d.Register(NodeProcedures.InstanceList, async (args, ct) =>
         {
             var a = RpcArgs.Object(args, NodeProcedures.InstanceList);

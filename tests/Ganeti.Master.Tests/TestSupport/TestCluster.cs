@@ -75,6 +75,23 @@ public sealed class TestCluster : IAsyncDisposable
         return paths;
     }
 
+    private readonly Dictionary<(string Node, string Procedure), Func<JsonNode?, JsonNode?>> faults = [];
+
+    /// <summary>
+    /// From now on <paramref name="procedure"/> on <paramref name="node"/> is answered by
+    /// <paramref name="answer"/> (which may throw, as a failing node does) instead of the node.
+    /// </summary>
+    public void Intercept(string node, string procedure, Func<JsonNode?, JsonNode?> answer)
+    {
+        lock (dispatchers) faults[(node, procedure)] = answer;
+    }
+
+    /// <summary>The procedure reaches the node again.</summary>
+    public void StopIntercepting(string node, string procedure)
+    {
+        lock (dispatchers) faults.Remove((node, procedure));
+    }
+
     /// <summary>The machine stops answering (true) or answers again (false).</summary>
     public void SetDown(string name, bool isDown)
     {
@@ -91,11 +108,15 @@ public sealed class TestCluster : IAsyncDisposable
         public Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, CancellationToken cancellationToken)
         {
             NodeRpcHandler? d;
+            Func<JsonNode?, JsonNode?>? fault;
             lock (cluster.dispatchers)
             {
                 if (cluster.down.Contains(name) || !cluster.dispatchers.TryGetValue(name, out d))
                     throw new NodeUnreachableException(name, procedure, "no route to host");
+                cluster.faults.TryGetValue((name, procedure), out fault);
             }
+            if (fault is not null)
+                return Task.FromResult(fault(args));
             return new InProcessTransport(name, d).CallAsync(procedure, args, timeout, cancellationToken);
         }
 

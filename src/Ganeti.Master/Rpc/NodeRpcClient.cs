@@ -49,14 +49,12 @@ public sealed class NodeRpcClient(Func<Node, INodeTransport> transportFactory) :
         object? args, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         var list = nodes.ToList();
-        // Each call gets its own copy of a JSON payload: a transport may attach it to its request.
-        var shared = args as JsonNode;
         var tasks = list.Select(async n =>
         {
             if (n.Offline) return (n.Uuid, new NodeAnswer(null, null, Offline: true));
             try
             {
-                return (n.Uuid, new NodeAnswer(await CallAsync(n, procedure, shared?.DeepClone() ?? args, cancellationToken, timeout)
+                return (n.Uuid, new NodeAnswer(await CallAsync(n, procedure, args, cancellationToken, timeout)
                     .ConfigureAwait(false), null));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -28,6 +28,7 @@
         'Import-GntInstance'
         'Install-GntInstanceOS'
         'Mount-GntInstanceDisk'
+        'Move-GntInstance'
         'New-GntInstance'
         'Receive-GntJob'
         'Remove-GntInstance'
@@ -53,7 +54,7 @@
         PSData = @{
             Tags         = @('Ganeti', 'GanetiCluster', 'Virtualization', 'Cluster', 'KVM', 'VM', 'RAPI', 'Linux', 'PSEdition_Core')
             LicenseUri   = 'https://www.gnu.org/licenses/old-licenses/gpl-2.0.html'
-            ReleaseNotes = 'Connection, cluster, nodes (list, add, remove, modify, drain, offline), OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console), backups (export, import, remove), jobs and tags.'
+            ReleaseNotes = 'Connection, cluster, nodes (list, add, remove, modify, drain, offline), OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console, migrate, failover, move), backups (export, import, remove), jobs and tags.'
         }
     }
 }

@@ -13,6 +13,7 @@ public static class InstanceRpc
 
     public static void Register(NodeRpcDispatcher d, NodeContext ctx)
     {
+        var storage = Storage.StorageDrivers.CreateDefault(ctx);
         d.Register(NodeProcedures.Version, (_, _) => Task.FromResult<JsonNode?>(new JsonObject
         {
             ["protocol"] = ProjectInfo.RapiVersion,
@@ -37,15 +38,42 @@ public static class InstanceRpc
             foreach (var name in hvs)
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))
                     hvInfo[name] = await hv.GetNodeInfoAsync(ct).ConfigureAwait(false);
-            var storage = StorageFacts(ctx);
+            // The storage unit the master asks about (Ganeti's storage_units: the default unit
+            // of the disk template in question, an LVM volume group for plain and drbd), else
+            // the file storage directory's file system.
+            long? total = null, free = null;
+            string? storageError = null;
+            var units = RpcArgs.GetOptional<List<Storage.StorageUnit>>(a, "storage_units") ?? [];
+            if (units.Count > 0)
+            {
+                try
+                {
+                    var space = await storage.ForStorageType(units[0].Type).GetSpaceAsync([units[0]], ct).ConfigureAwait(false);
+                    if (space.FirstOrDefault() is { } unit)
+                    {
+                        total = unit.StorageSize;
+                        free = unit.StorageFree;
+                    }
+                }
+                catch (Exception e) when (e is GanetiException or IOException or UnauthorizedAccessException)
+                {
+                    storageError = $"{units[0].Type} {units[0].Key}: {e.Message}";
+                }
+            }
+            else if (StorageFacts(ctx) is { } files)
+            {
+                total = files.Total;
+                free = files.Free;
+            }
             return RpcArgs.Result(new NodeInfoResult
             {
                 Name = ctx.NodeName,
                 BootId = BootId(),
                 Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
                 Hypervisors = hvInfo,
-                StorageTotal = storage?.Total,
-                StorageFree = storage?.Free,
+                StorageTotal = total,
+                StorageFree = free,
+                StorageError = storageError,
             });
         });
 
@@ -100,6 +128,17 @@ public static class InstanceRpc
                 await hv.CleanupAsync(inst.Name, ct).ConfigureAwait(false);
                 await hv.StartAsync(inst, paused: false, ct).ConfigureAwait(false);
             }
+            return null;
+        });
+
+        d.Register(NodeProcedures.InstanceBalloonMemory, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.InstanceBalloonMemory);
+            var inst = RpcArgs.Get<InstanceSpec>(a, "instance", NodeProcedures.InstanceBalloonMemory);
+            var memory = RpcArgs.Get<long>(a, "memory", NodeProcedures.InstanceBalloonMemory);
+            if (memory <= 0)
+                throw GanetiException.WrongInput($"{NodeProcedures.InstanceBalloonMemory}: memory must be positive, got {memory}");
+            await ctx.Hypervisor(inst.Hypervisor).BalloonMemoryAsync(inst, memory, ct).ConfigureAwait(false);
             return null;
         });
 

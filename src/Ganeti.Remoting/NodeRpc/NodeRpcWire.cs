@@ -25,9 +25,29 @@ public static class NodeRpcWire
         SkipValidation = true,
     };
 
-    /// <summary>A request frame. The arguments are copied: one argument object goes to many nodes at once.</summary>
     public static JsonObject Request(long id, string procedure, JsonNode? args) =>
-        new() { ["id"] = id, ["procedure"] = procedure, ["args"] = args?.DeepClone() };
+        new() { ["id"] = id, ["procedure"] = procedure, ["args"] = args };
+
+    /// <summary>
+    /// A request frame, written without taking <paramref name="args"/> into a new parent: the
+    /// same arguments go to many nodes at once (replication), and a JsonNode has one parent.
+    /// </summary>
+    public static byte[] EncodeRequest(long id, string procedure, JsonNode? args)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", id);
+            w.WriteString("procedure", procedure);
+            w.WritePropertyName("args");
+            if (args is null) w.WriteNullValue();
+            else args.WriteTo(w);
+            w.WriteEndObject();
+        }
+        ms.WriteByte((byte)'\n');
+        return ms.ToArray();
+    }
 
     public static JsonObject Cancel(long id) => new() { ["id"] = id, ["cancel"] = true };
 

@@ -9,8 +9,9 @@ public sealed record LabNode(int Number, string Name, string Address, string Roo
 /// <summary>
 /// A lab of three nodes made by tests/lab/lab.sh: network namespaces with their own sshd,
 /// reached with the lab's cluster key. Names and addresses differ from a lab a human may have
-/// up (prefix gntt, 10.78.0.0/24; other fixtures pick their own), and a lock file keeps two test
-/// runs from sharing them. Missing tools make the lab, and so the tests, fail: they never skip.
+/// up (prefix gntt, 10.78.0.0/24, unless a derived fixture picks others), and a lock file keeps
+/// two test runs from sharing them.
+/// Missing tools make the lab, and so the tests, fail: they never skip.
 /// </summary>
 public class LabFixture : IAsyncLifetime
 {
@@ -39,6 +40,9 @@ public class LabFixture : IAsyncLifetime
 
     /// <summary>The first three octets of the lab's /24; the bridge is .254, node K is .K.</summary>
     public string Subnet { get; }
+
+    /// <summary>The bridge's address, where an in-process master reaches the nodes from.</summary>
+    public string BridgeAddress => Subnet + ".254";
 
     public string Dir { get; }
 

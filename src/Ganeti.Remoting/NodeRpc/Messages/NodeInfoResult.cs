@@ -15,6 +15,9 @@ public sealed record NodeInfoResult
 
     public long? StorageFree { get; init; }
 
+    /// <summary>Why the storage unit asked about could not be measured, when it could not.</summary>
+    public string? StorageError { get; init; }
+
     /// <summary>The node's clock (seconds since the epoch) when it answered, for the master's skew check (Ganeti's NV_TIME).</summary>
     public double? Time { get; init; }
 }

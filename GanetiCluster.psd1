@@ -11,6 +11,7 @@
     PowerShellVersion      = '7.4'
     FormatsToProcess       = @('GanetiCluster.Format.ps1xml')
     CmdletsToExport        = @(
+        'Add-GntNode'
         'Add-GntTag'
         'Connect-GntCluster'
         'Disconnect-GntCluster'
@@ -32,13 +33,17 @@
         'Receive-GntJob'
         'Remove-GntInstance'
         'Remove-GntInstanceExport'
+        'Remove-GntNode'
         'Remove-GntTag'
         'Rename-GntInstance'
         'Resize-GntInstanceDisk'
         'Restart-GntInstance'
+        'Resume-GntNode'
+        'Set-GntNode'
         'Start-GntInstance'
         'Stop-GntInstance'
         'Stop-GntJob'
+        'Suspend-GntNode'
         'Wait-GntJob'
         'Watch-GntJob'
     )
@@ -49,7 +54,7 @@
         PSData = @{
             Tags         = @('Ganeti', 'GanetiCluster', 'Virtualization', 'Cluster', 'KVM', 'VM', 'RAPI', 'Linux', 'PSEdition_Core')
             LicenseUri   = 'https://www.gnu.org/licenses/old-licenses/gpl-2.0.html'
-            ReleaseNotes = 'Connection, cluster, nodes, OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console, migrate, failover, move), backups (export, import, remove), jobs and tags.'
+            ReleaseNotes = 'Connection, cluster, nodes (list, add, remove, modify, drain, offline), OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console, migrate, failover, move), backups (export, import, remove), jobs and tags.'
         }
     }
 }

@@ -1,4 +1,4 @@
-// ganetid: the GanetiCluster executable. Roles: init, master, node, htools.
+// ganetid: the GanetiCluster executable. Roles: init, master, master-failover, node, htools.
 using Ganeti.Core.Errors;
 using Ganeti.Daemon.Cli;
 using Ganeti.Daemon.Commands;
@@ -16,7 +16,12 @@ public static class Program
         Commands:
           init      Initialise a new cluster with this machine as master (gnt-cluster init)
           master    Run the master daemon: job queue, scheduler and the Remote API
+          master-failover
+                    Make this master candidate the master (gnt-cluster master-failover), then run the master daemon
           node      Serve this node's RPC procedures (node --stdio: for the master's SSH transport)
+          prepare-node-join
+                    Let the cluster key run the node command on a new node, over the administrator's SSH access
+          node-join The node's half of prepare-node-join (reads the request on stdin)
           htools    Run an htools program: hbal, hail, hspace, hroller, hinfo, hcheck (Ganeti's options)
           version   Print the version
 
@@ -39,7 +44,10 @@ public static class Program
             {
                 "init" => await InitCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "master" => await MasterCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "master-failover" => await MasterFailoverCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "prepare-node-join" => await PrepareNodeJoinCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "node-join" => await NodeJoinCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "htools" => RunHTools(rest),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown command '{command}'"),

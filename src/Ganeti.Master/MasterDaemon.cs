@@ -53,7 +53,7 @@ public sealed class MasterDaemon : IAsyncDisposable
     {
         options ??= new MasterOptions();
         var config = ConfigStore.Load(paths);
-        var queue = new JobQueue(paths);
+        var queue = new JobQueue(paths, interruptedMessage: options.InterruptedJobMessage);
         queue.PrepareLoaded();
         var rpc = new NodeRpcClient(transports);
         var locks = new LockManager();

@@ -13,4 +13,7 @@ public sealed record MasterOptions
 
     /// <summary>How long node add and node online wait for a node's answers to their checks.</summary>
     public TimeSpan NodeCheckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Why jobs found running when the queue is loaded are aborted: a restart, or a master failover.</summary>
+    public string InterruptedJobMessage { get; init; } = Jobs.JobQueue.RestartMessage;
 }

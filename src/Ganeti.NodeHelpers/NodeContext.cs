@@ -25,6 +25,12 @@ public sealed class NodeContext
     public IReadOnlyList<string> AllowedFileStoragePaths { get; set; } = [];
 
     /// <summary>
+    /// Called after the master wrote this node's copy of the configuration or its ssconf files, so
+    /// that the facts above follow the cluster: a node process outlives its node add.
+    /// </summary>
+    public Action? ClusterFilesChanged { get; set; }
+
+    /// <summary>
     /// Runs the storage tools (lvm2, drbd-utils, rbd). Tests of clusters without device-mapper
     /// or DRBD put a recording layer here, which records what would run and answers for the tools.
     /// </summary>

@@ -100,4 +100,24 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("ganetid init", err);
     }
+
+    [Fact]
+    public async Task MasterFailoverNeedsAConfirmedNoVotingAndACandidatesCopyOfTheConfiguration()
+    {
+        var (code, _, err) = await Ganetid.RunAsync("master-failover", "--root", root, "--no-voting");
+        Assert.Equal(2, code);
+        Assert.Contains("confirm with --yes-do-it", err);
+
+        (code, _, err) = await Ganetid.RunAsync("master-failover", "--root", root, "--node-name", "node2");
+        Assert.Equal(1, code);
+        Assert.Contains("This node (node2) holds no copy of the cluster configuration", err);
+
+        await Ganetid.InitAsync(root);
+        (code, _, err) = await Ganetid.RunAsync("master-failover", "--root", root, "--node-name", "node1.lab");
+        Assert.Equal(1, code);
+        Assert.Contains("node1.lab is already the master", err);
+        (code, _, err) = await Ganetid.RunAsync("master", "--root", root, "--node-name", "node2.lab");
+        Assert.Equal(1, code);
+        Assert.Contains("This node (node2.lab) is not the master: the configuration names node1.lab", err);
+    }
 }

@@ -8,10 +8,10 @@ BeforeAll {
 }
 
 Describe 'The GanetiCluster module' {
-    It 'exports the thirty cmdlets of its manifest' {
+    It 'exports the thirty-five cmdlets of its manifest' {
         $manifest = Import-PowerShellDataFile (Join-Path (Get-GntTestModulePath) 'GanetiCluster.psd1')
         ($commands.Name | Sort-Object) | Should -Be ($manifest.CmdletsToExport | Sort-Object)
-        $commands.Count | Should -Be 30
+        $commands.Count | Should -Be 35
     }
 
     It 'passes Test-ModuleManifest' {
@@ -21,7 +21,8 @@ Describe 'The GanetiCluster module' {
     It 'has offline help with a synopsis naming Ganeti and examples for <_>' -ForEach @(
         'Connect-GntCluster', 'Disconnect-GntCluster', 'Get-GntCluster', 'Get-GntNode', 'New-GntInstance', 'Get-GntInstance',
         'Start-GntInstance', 'Stop-GntInstance', 'Restart-GntInstance', 'Remove-GntInstance', 'Rename-GntInstance', 'Get-GntOS',
-        'Get-GntJob', 'Wait-GntJob', 'Watch-GntJob', 'Stop-GntJob', 'Receive-GntJob', 'Add-GntTag', 'Remove-GntTag', 'Get-GntTag'
+        'Get-GntJob', 'Wait-GntJob', 'Watch-GntJob', 'Stop-GntJob', 'Receive-GntJob', 'Add-GntTag', 'Remove-GntTag', 'Get-GntTag',
+        'Add-GntNode', 'Remove-GntNode', 'Set-GntNode', 'Suspend-GntNode', 'Resume-GntNode'
     ) {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Match 'gnt-|Ganeti'

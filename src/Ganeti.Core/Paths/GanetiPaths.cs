@@ -44,6 +44,9 @@ public sealed class GanetiPaths
     public string ExtStorageDir => Under("srv/ganeti/extstorage");
 
     public string RunDir => Under("var/run/ganeti");
+
+    /// <summary>The running master daemon's process id, so that a master failover can stop it over the node channel.</summary>
+    public string MasterPidFile => Path.Combine(RunDir, "ganetid-master.pid");
     public string FakeHypervisorDir => Path.Combine(RunDir, "fake-hypervisor");
     public string KvmHypervisorDir => Path.Combine(RunDir, "kvm-hypervisor");
     public string LogDir => Under("var/log/ganeti");

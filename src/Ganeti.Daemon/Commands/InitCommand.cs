@@ -106,10 +106,24 @@ public static class InitCommand
             keyNote = $"not created ({e.Message}); install openssh-client before adding nodes";
             Console.Error.WriteLine($"ganetid init: warning: the cluster SSH key was not created: {e.Message}");
         }
+        // The master's own host key goes into known_hosts too: a candidate taking over must reach this node to stop it.
+        string hostKeyNote;
+        try
+        {
+            hostKeyNote = await new NodeSsh(paths) { KeyscanTimeout = TimeSpan.FromSeconds(5) }
+                .EnsureHostKeyAsync(cfg.MasterNode.Name, cfg.MasterNode.PrimaryIp, 22, cancellationToken);
+        }
+        catch (Core.Errors.GanetiException e)
+        {
+            hostKeyNote = $"not recorded ({e.Message})";
+            Console.Error.WriteLine($"ganetid init: warning: this node's SSH host key was not recorded, so a master failover cannot " +
+                                    $"reach it: {e.Message}");
+        }
         stdout.WriteLine($"Cluster {cfg.Cluster.ClusterName} initialised under {paths.Root}");
         stdout.WriteLine($"  master node: {cfg.MasterNode.Name} ({cfg.MasterNode.PrimaryIp})");
         stdout.WriteLine($"  hypervisors: {string.Join(", ", cfg.Cluster.EnabledHypervisors)}; disk templates: {string.Join(", ", cfg.Cluster.EnabledDiskTemplates)}");
         stdout.WriteLine($"  cluster SSH key: {keyNote}");
+        stdout.WriteLine($"  host key of {cfg.MasterNode.Name}: {hostKeyNote}");
         stdout.WriteLine($"  start the master with: ganetid master --root {paths.Root}");
         return 0;
     }

@@ -39,7 +39,16 @@ public static class NodeCommand
         if (!p.Flag("stdio")) throw new UsageException("only --stdio is supported: the master reaches nodes over SSH");
         var paths = new GanetiPaths(p.Get("root") ?? "/");
         var nodeName = p.Get("node-name") ?? System.Net.Dns.GetHostName();
-        var dispatcher = NodeServices.CreateDispatcher(Context(nodeName, paths));
+        var context = Context(nodeName, paths);
+        // The master writes this node's configuration copy and ssconf files while this process runs
+        // (node add opens the connection before it hands them over): follow them.
+        context.ClusterFilesChanged = () =>
+        {
+            var fresh = Context(nodeName, paths);
+            context.OsSearchPath = fresh.OsSearchPath;
+            context.AllowedFileStoragePaths = fresh.AllowedFileStoragePaths;
+        };
+        var dispatcher = NodeServices.CreateDispatcher(context);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });

@@ -9,6 +9,7 @@ using Ganeti.Master.LogicalUnits;
 using Ganeti.Master.LogicalUnits.Instance;
 using Ganeti.Master.Rpc;
 using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.Master.Allocation;
 

@@ -22,6 +22,8 @@ public sealed class JobQueue
 
     public const string RestartMessage = "The master restarted while this job was running; the job was aborted";
 
+    public const string FailoverMessage = "The job was running on the old master when this node took over (master failover); the job was aborted";
+
     private readonly GanetiPaths paths;
     private readonly object sync = new();
     private readonly SortedDictionary<long, JobEntry> jobs = [];
@@ -29,10 +31,14 @@ public sealed class JobQueue
 
     private readonly int maxJobs;
 
-    public JobQueue(GanetiPaths paths, int maxJobs = MaxJobs)
+    private readonly string interruptedMessage;
+
+    /// <param name="interruptedMessage">Why jobs found running at load were aborted (default: a restart).</param>
+    public JobQueue(GanetiPaths paths, int maxJobs = MaxJobs, string interruptedMessage = RestartMessage)
     {
         this.paths = paths;
         this.maxJobs = maxJobs;
+        this.interruptedMessage = interruptedMessage;
         Directory.CreateDirectory(paths.QueueDir);
         Directory.CreateDirectory(paths.QueueArchiveDir);
         Load();
@@ -85,7 +91,7 @@ public sealed class JobQueue
                 continue;
             }
             var entry = new JobEntry(job);
-            if (RecoverInterrupted(job))
+            if (RecoverInterrupted(job, interruptedMessage))
             {
                 recovered.Add(id);
                 AtomicFile.Write(file, GanetiJson.SerializeToUtf8(job));
@@ -104,13 +110,13 @@ public sealed class JobQueue
     }
 
     /// <summary>Marks a job interrupted by a restart as failed. Returns true when it changed.</summary>
-    private static bool RecoverInterrupted(Job job)
+    private static bool RecoverInterrupted(Job job, string message)
     {
         var status = job.CalcStatus();
         if (status is JobStatus.Queued || JobStatus.IsFinal(status))
             return false;
         var now = Timestamp.Now();
-        var error = new GanetiException("OpExecError", RestartMessage).ToWire();
+        var error = new GanetiException("OpExecError", message).ToWire();
         foreach (var op in job.Ops.Where(o => !JobStatus.IsFinal(o.Status)))
         {
             op.Status = status == JobStatus.Canceling ? JobStatus.Canceled : JobStatus.Error;

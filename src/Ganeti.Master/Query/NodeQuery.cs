@@ -4,6 +4,7 @@ using Ganeti.Core.Config;
 using Ganeti.Core.Json;
 using Ganeti.Master.LogicalUnits.Instance;
 using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.Master.Query;
 

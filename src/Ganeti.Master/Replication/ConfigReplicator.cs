@@ -11,8 +11,9 @@ namespace Ganeti.Master.Replication;
 
 /// <summary>
 /// Runs after every configuration write, before the change reports success (Ganeti's
-/// ConfigWriter distribution): config.data and known_hosts to every online master candidate,
-/// the ssconf files to every online node when they changed. A candidate that is new, or that
+/// ConfigWriter distribution): config.data to every online master candidate with, when they
+/// changed, the files a candidate needs to take over as master (known_hosts, the cluster SSH key,
+/// the certificates, the RAPI users); the ssconf files to every online node when they changed. A candidate that is new, or that
 /// was offline or unreachable, also gets the whole job queue. A node that cannot be reached is
 /// reported in the job's log, not fatal: marking it offline must stay possible, and the next
 /// write retries it.
@@ -22,7 +23,7 @@ public sealed class ConfigReplicator
     private readonly GanetiPaths paths;
     private readonly NodeRpcClient rpc;
     private readonly Dictionary<string, string> ssconfPushed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> knownHostsPushed = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Node, string File), string> filesPushed = [];
     private readonly Dictionary<string, string> failed = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim gate = new(1, 1);
     private HashSet<string> candidates;
@@ -81,7 +82,7 @@ public sealed class ConfigReplicator
             bool hasFailed;
             lock (failed) hasFailed = failed.ContainsKey(nodeUuid);
             if (!hasFailed && ssconfPushed.ContainsKey(nodeUuid)) return;
-            knownHostsPushed.Remove(nodeUuid);
+            ForgetFiles(nodeUuid);
             var failures = await PushAsync(cfg, nodeUuid).ConfigureAwait(false);
             if (failures.Count > 0)
                 throw Core.Errors.GanetiException.Exec(string.Join("; ", failures.Select(f => f.Message)));
@@ -97,10 +98,10 @@ public sealed class ConfigReplicator
         var failures = new List<(string Uuid, string Message)>();
         var master = cfg.Cluster.MasterNode;
         var others = cfg.Nodes.Values.Where(n => n.Uuid != master && (only is null || n.Uuid == only)).ToList();
-        foreach (var gone in ssconfPushed.Keys.Concat(knownHostsPushed.Keys).Where(u => !cfg.Nodes.ContainsKey(u)).ToList())
+        foreach (var gone in ssconfPushed.Keys.Concat(filesPushed.Keys.Select(k => k.Node)).Where(u => !cfg.Nodes.ContainsKey(u)).Distinct().ToList())
         {
             ssconfPushed.Remove(gone);
-            knownHostsPushed.Remove(gone);
+            ForgetFiles(gone);
             lock (failed) failed.Remove(gone);
             Queue.Forget(gone);
         }
@@ -113,7 +114,7 @@ public sealed class ConfigReplicator
         foreach (var n in mcs.Where(n => n.Offline))
         {
             Queue.MarkBehind(n.Uuid);
-            knownHostsPushed.Remove(n.Uuid);
+            ForgetFiles(n.Uuid);
         }
         var reached = new List<Node>();
         if (mcs.Count > 0)
@@ -129,26 +130,25 @@ public sealed class ConfigReplicator
                     continue;
                 }
                 Queue.MarkBehind(n.Uuid);
-                knownHostsPushed.Remove(n.Uuid);
+                ForgetFiles(n.Uuid);
                 failures.Add((n.Uuid, $"Could not copy the configuration to master candidate {n.Name}: {answers[n.Uuid].Error?.Message}; " +
                              "it catches up on a later change"));
             }
         }
 
-        if (reached.Count > 0 && File.Exists(paths.KnownHosts))
+        foreach (var (name, local) in CandidateFiles(paths))
         {
-            var hosts = await File.ReadAllBytesAsync(paths.KnownHosts).ConfigureAwait(false);
-            var hash = Hash(hosts);
-            var due = reached.Where(n => knownHostsPushed.GetValueOrDefault(n.Uuid) != hash).ToList();
-            if (due.Count > 0)
+            if (reached.Count == 0 || !File.Exists(local)) continue;
+            var content = await File.ReadAllBytesAsync(local).ConfigureAwait(false);
+            var hash = Hash(content);
+            var due = reached.Where(n => filesPushed.GetValueOrDefault((n.Uuid, name)) != hash).ToList();
+            if (due.Count == 0) continue;
+            var answers = await rpc.CallManyAsync(due, NodeProcedures.UploadFile, Upload(name, content),
+                CancellationToken.None, Timeout).ConfigureAwait(false);
+            foreach (var n in due)
             {
-                var answers = await rpc.CallManyAsync(due, NodeProcedures.UploadFile, Upload(ClusterFiles.KnownHosts, hosts),
-                    CancellationToken.None, Timeout).ConfigureAwait(false);
-                foreach (var n in due)
-                {
-                    if (answers[n.Uuid].Ok) knownHostsPushed[n.Uuid] = hash;
-                    else failures.Add((n.Uuid, $"Could not copy known_hosts to master candidate {n.Name}: {answers[n.Uuid].Error?.Message}"));
-                }
+                if (answers[n.Uuid].Ok) filesPushed[(n.Uuid, name)] = hash;
+                else failures.Add((n.Uuid, $"Could not copy {Path.GetFileName(name)} to master candidate {n.Name}: {answers[n.Uuid].Error?.Message}"));
             }
         }
         failures.AddRange(await Queue.CatchUpAsync(reached).ConfigureAwait(false));
@@ -175,6 +175,27 @@ public sealed class ConfigReplicator
             foreach (var (uuid, message) in failures) failed[uuid] = message;
         }
         return failures;
+    }
+
+    /// <summary>
+    /// What a master candidate needs besides the configuration to take over as master: the host
+    /// keys and private key it reaches the nodes with, the certificates it serves with, the RAPI
+    /// users. Each is (name on the node, path on the master).
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Local)> CandidateFiles(GanetiPaths paths) =>
+    [
+        (ClusterFiles.KnownHosts, paths.KnownHosts),
+        (ClusterFiles.ClusterSshKey, paths.ClusterSshKey),
+        (ClusterFiles.ClusterSshPublicKey, paths.ClusterSshPublicKey),
+        (ClusterFiles.ClusterCert, paths.ClusterCert),
+        (ClusterFiles.RapiCert, paths.RapiCert),
+        (ClusterFiles.RapiUsers, paths.RapiUsers),
+        (ClusterFiles.ClusterDomainSecret, paths.ClusterDomainSecret),
+    ];
+
+    private void ForgetFiles(string nodeUuid)
+    {
+        foreach (var key in filesPushed.Keys.Where(k => k.Node == nodeUuid).ToList()) filesPushed.Remove(key);
     }
 
     private static JsonObject Upload(string name, byte[] data) => new()

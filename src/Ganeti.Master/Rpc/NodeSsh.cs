@@ -98,8 +98,37 @@ public sealed class NodeSsh
         return true;
     }
 
+    /// <summary>
+    /// Prepares a node to join (Ganeti's prepare-node-join): over the administrator's SSH access
+    /// (<paramref name="adminIdentity"/>, the host key as recorded in the cluster's known_hosts),
+    /// runs <paramref name="remoteCommand"/> on the node with the cluster's name and public key on
+    /// its stdin; the node lets that key run its node command and nothing else. Returns what the
+    /// node printed.
+    /// </summary>
+    public async Task<string> JoinAsync(string name, string address, int port, string adminIdentity, IReadOnlyList<string> remoteCommand,
+        string joinRequestJson, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var options = Template with
+        {
+            IdentityFile = adminIdentity,
+            HostKeyAlias = name,
+            Port = port,
+            RemoteCommand = remoteCommand,
+        };
+        var args = new SshTransport(name, address, options).Arguments();
+        var (code, stdout, stderr) = await RunAsync(Template.SshPath, args, timeout, cancellationToken, joinRequestJson).ConfigureAwait(false);
+        if (code != 0)
+        {
+            var why = string.Join("; ", stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            throw new GanetiException("OpPrereqError",
+                $"Preparing {name} ({address}) to join failed (exit code {code}){(why.Length > 0 ? ": " + why : "")}",
+                code == 255 ? ErrorCodes.Environment : ErrorCodes.WrongState);
+        }
+        return stdout.Trim();
+    }
+
     private static async Task<(int Code, string Out, string Err)> RunAsync(string program, IEnumerable<string> args, TimeSpan timeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? stdin = null)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -120,6 +149,7 @@ public sealed class NodeSsh
         }
         using (process)
         {
+            if (stdin is not null) await process.StandardInput.WriteAsync(stdin.AsMemory(), cancellationToken).ConfigureAwait(false);
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -26,6 +26,7 @@ public static class ClusterFilesRpc
             var data = Decode(RpcArgs.Get<string>(a, "data", NodeProcedures.UploadFile), NodeProcedures.UploadFile);
             var mode = RpcArgs.GetOptional<int?>(a, "mode");
             WriteAtomically(Path.Combine(root, name), data, mode is { } m ? (UnixFileMode)m : UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (name == ClusterFiles.ConfigData) ctx.ClusterFilesChanged?.Invoke();
             return Task.FromResult<JsonNode?>(null);
         });
 
@@ -50,6 +51,7 @@ public static class ClusterFilesRpc
                 .Select(k => values.GetValueOrDefault(k)).Where(v => !string.IsNullOrEmpty(v)).OfType<string>().ToList();
             if (fileDirs.Count > 0)
                 ctx.AllowedFileStoragePaths = fileDirs;
+            if (written > 0) ctx.ClusterFilesChanged?.Invoke();
             return Task.FromResult<JsonNode?>(written);
         });
 
@@ -79,10 +81,13 @@ public static class ClusterFilesRpc
         });
 
         // Ganeti keeps a backup of the demoted node's configuration copy rather than deleting it.
+        // The secrets that only a possible master needs go.
         d.Register(NodeProcedures.NodeDemoteFromMc, (_, _) =>
         {
             if (File.Exists(ctx.Paths.ConfigData))
                 File.Move(ctx.Paths.ConfigData, ctx.Paths.ConfigData + ".demoted", overwrite: true);
+            foreach (var f in new[] { ctx.Paths.ClusterSshKey, ctx.Paths.RapiUsers, ctx.Paths.RapiCert })
+                if (File.Exists(f)) File.Delete(f);
             return Task.FromResult<JsonNode?>(null);
         });
 
@@ -97,6 +102,9 @@ public static class ClusterFilesRpc
             }
             Remove(ctx.Paths.ConfigData);
             Remove(ctx.Paths.KnownHosts);
+            foreach (var f in new[] { ctx.Paths.ClusterSshKey, ctx.Paths.ClusterSshPublicKey, ctx.Paths.ClusterCert, ctx.Paths.RapiCert,
+                         ctx.Paths.RapiUsers, ctx.Paths.ClusterDomainSecret })
+                Remove(f);
             if (Directory.Exists(ctx.Paths.DataDir))
                 foreach (var f in Directory.EnumerateFiles(ctx.Paths.DataDir, "ssconf_*")) Remove(f);
             if (Directory.Exists(ctx.Paths.QueueDir))

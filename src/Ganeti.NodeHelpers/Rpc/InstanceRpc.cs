@@ -34,21 +34,15 @@ public static class InstanceRpc
         {
             var a = RpcArgs.Object(args, NodeProcedures.NodeInfo);
             var hvs = RpcArgs.GetOptional<List<string>>(a, "hypervisors") ?? [];
-            var result = new JsonObject
-            {
-                ["name"] = ctx.NodeName,
-                ["boot_id"] = BootId(),
-                // The node's clock, for the master's skew check (Ganeti's NV_TIME).
-                ["time"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
-            };
-            var hvInfo = new JsonObject();
+            var hvInfo = new Dictionary<string, HvNodeInfo>(StringComparer.Ordinal);
             foreach (var name in hvs)
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))
-                    hvInfo[name] = RpcArgs.Result(await hv.GetNodeInfoAsync(ct).ConfigureAwait(false));
-            result["hypervisors"] = hvInfo;
+                    hvInfo[name] = await hv.GetNodeInfoAsync(ct).ConfigureAwait(false);
             // The storage unit the master asks about (Ganeti's storage_units: the default unit
             // of the disk template in question, an LVM volume group for plain and drbd), else
             // the file storage directory's file system.
+            long? total = null, free = null;
+            string? storageError = null;
             var units = RpcArgs.GetOptional<List<Storage.StorageUnit>>(a, "storage_units") ?? [];
             if (units.Count > 0)
             {
@@ -57,21 +51,30 @@ public static class InstanceRpc
                     var space = await storage.ForStorageType(units[0].Type).GetSpaceAsync([units[0]], ct).ConfigureAwait(false);
                     if (space.FirstOrDefault() is { } unit)
                     {
-                        result["storage_total"] = unit.StorageSize;
-                        result["storage_free"] = unit.StorageFree;
+                        total = unit.StorageSize;
+                        free = unit.StorageFree;
                     }
                 }
                 catch (Exception e) when (e is GanetiException or IOException or UnauthorizedAccessException)
                 {
-                    result["storage_error"] = $"{units[0].Type} {units[0].Key}: {e.Message}";
+                    storageError = $"{units[0].Type} {units[0].Key}: {e.Message}";
                 }
             }
             else if (StorageFacts(ctx) is { } files)
             {
-                result["storage_total"] = files.Total;
-                result["storage_free"] = files.Free;
+                total = files.Total;
+                free = files.Free;
             }
-            return result;
+            return RpcArgs.Result(new NodeInfoResult
+            {
+                Name = ctx.NodeName,
+                BootId = BootId(),
+                Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
+                Hypervisors = hvInfo,
+                StorageTotal = total,
+                StorageFree = free,
+                StorageError = storageError,
+            });
         });
 
         d.Register(NodeProcedures.HypervisorValidateParams, async (args, ct) =>

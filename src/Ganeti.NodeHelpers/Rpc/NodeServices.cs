@@ -12,6 +12,7 @@ public static class NodeServices
         MigrationProcedures.Register(d, ctx);
         ImportExportRpc.Register(d, ctx);
         ClusterFilesRpc.Register(d, ctx);
+        MasterRoleRpc.Register(d, ctx);
         return d;
     }
 }

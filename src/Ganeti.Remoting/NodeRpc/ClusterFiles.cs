@@ -15,11 +15,18 @@ public static partial class ClusterFiles
     public const string RapiUsers = DataDir + "/rapi/users";
     public const string ClusterDomainSecret = DataDir + "/cluster-domain-secret";
     public const string QueueDir = DataDir + "/queue";
+    public const string ClusterSshKey = DataDir + "/id_cluster";
+    public const string ClusterSshPublicKey = DataDir + "/id_cluster.pub";
+    public const string ClusterCert = DataDir + "/server.pem";
+    public const string RapiCert = DataDir + "/rapi.pem";
 
-    /// <summary>Files upload_file accepts (Ganeti's _ALLOWED_UPLOAD_FILES, minus what we do not have).</summary>
+    /// <summary>
+    /// Files upload_file accepts (Ganeti's _ALLOWED_UPLOAD_FILES, minus what we do not have): the
+    /// configuration and what a master candidate needs to take over as master.
+    /// </summary>
     public static readonly IReadOnlySet<string> Uploadable = new HashSet<string>(StringComparer.Ordinal)
     {
-        ConfigData, KnownHosts, RapiUsers, ClusterDomainSecret,
+        ConfigData, KnownHosts, RapiUsers, ClusterDomainSecret, ClusterSshKey, ClusterSshPublicKey, ClusterCert, RapiCert,
     };
 
     /// <summary>An ssconf key: lower-case letters, digits and underscores (the file is ssconf_KEY).</summary>

@@ -68,11 +68,19 @@ public static class NodeProcedures
     public const string NodeDemoteFromMc = "node_demote_from_mc";
     public const string NodeLeaveCluster = "node_leave_cluster";
 
+    // Master failover: votes, the newest copy of the cluster's state, the old master stopped, the master IP moved.
+    public const string MasterInfo = "master_info";
+    public const string MasterStateRead = "master_state_read";
+    public const string NodeStopMaster = "node_stop_master";
+    public const string NodeActivateMasterIp = "node_activate_master_ip";
+    public const string NodeDeactivateMasterIp = "node_deactivate_master_ip";
+
     /// <summary>The timeout a procedure gets unless the caller asks otherwise.</summary>
     public static TimeSpan TimeoutFor(string procedure) => procedure switch
     {
         Version or InstanceList or InstanceInfo or AllInstancesInfo or InstanceConsoleInfo or NodeInfo
-            or MigrationInfo or InstanceGetMigrationStatus or JobQueueUpdate or JobQueueRename => Urgent,
+            or MigrationInfo or InstanceGetMigrationStatus or JobQueueUpdate or JobQueueRename
+            or MasterInfo or NodeStopMaster or NodeActivateMasterIp or NodeDeactivateMasterIp => Urgent,
         InstanceShutdown or InstanceReboot or BlockdevAssemble or BlockdevShutdown or HypervisorValidateParams
             or UploadFile or WriteSsconfFiles or NodeDemoteFromMc or NodeLeaveCluster or OsGet or OsDiagnose or OsValidate or BlockdevRemove => Normal,
         InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow

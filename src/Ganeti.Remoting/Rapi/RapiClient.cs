@@ -113,6 +113,19 @@ public sealed class RapiClient : IDisposable
         return GntNode.FromFields(await SendAsync(req, ct).ConfigureAwait(false) as JsonObject ?? throw Protocol(req, "an object"));
     }
 
+    /// <summary>Node add through <c>POST /2/jobs</c> (RAPI has no resource for it); returns the job id.</summary>
+    public Task<long> AddNodeAsync(string name, string? primaryIp = null, string? secondaryIp = null, string? group = null, bool readd = false,
+        bool? masterCapable = null, bool? vmCapable = null, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.AddNode(name, primaryIp, secondaryIp, group, readd, masterCapable, vmCapable, dryRun, reason), ct);
+
+    /// <summary>Node remove through <c>POST /2/jobs</c>; returns the job id.</summary>
+    public Task<long> RemoveNodeAsync(string name, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.RemoveNode(name, dryRun, reason), ct);
+
+    /// <summary><c>POST /2/nodes/N/modify</c>; returns the job id.</summary>
+    public Task<long> ModifyNodeAsync(string name, JsonObject changes, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ModifyNode(name, changes, dryRun, reason), ct);
+
     // ---- instances -------------------------------------------------------------------------
 
     /// <summary><c>GET /2/instances?bulk=1</c>: all instances with I_FIELDS in one request.</summary>

@@ -25,6 +25,38 @@ public static class RapiRequests
     public static RapiRequest GetNodes(bool bulk) => new(HttpMethod.Get, "/2/nodes", bulk ? Q(("bulk", "1")) : []);
     public static RapiRequest GetNode(string name) => new(HttpMethod.Get, $"/2/nodes/{Seg(name)}");
 
+    /// <summary>
+    /// Node add (gnt-node add): RAPI has no resource for it, so <c>OP_NODE_ADD</c> goes through
+    /// <c>POST /2/jobs</c>. Only the parameters given are sent; the master fills in the rest.
+    /// </summary>
+    public static RapiRequest AddNode(string name, string? primaryIp = null, string? secondaryIp = null, string? group = null,
+        bool readd = false, bool? masterCapable = null, bool? vmCapable = null, bool dryRun = false, string? reason = null)
+    {
+        var op = new JsonObject { ["OP_ID"] = "OP_NODE_ADD", ["node_name"] = name, ["readd"] = readd };
+        if (primaryIp is not null) op["primary_ip"] = primaryIp;
+        if (secondaryIp is not null) op["secondary_ip"] = secondaryIp;
+        if (group is not null) op["group"] = group;
+        if (masterCapable is { } mc) op["master_capable"] = mc;
+        if (vmCapable is { } vc) op["vm_capable"] = vc;
+        return SubmitJob([op], dryRun, reason);
+    }
+
+    /// <summary>Node remove (gnt-node remove): <c>OP_NODE_REMOVE</c> through <c>POST /2/jobs</c>, RAPI having no resource for it.</summary>
+    public static RapiRequest RemoveNode(string name, bool dryRun = false, string? reason = null) =>
+        SubmitJob([new JsonObject { ["OP_ID"] = "OP_NODE_REMOVE", ["node_name"] = name }], dryRun, reason);
+
+    /// <summary>
+    /// <c>POST /2/nodes/N/modify</c> (gnt-node modify): the body holds the <c>OP_NODE_SET_PARAMS</c>
+    /// parameters to change (master_candidate, offline, drained, master_capable, vm_capable,
+    /// secondary_ip, auto_promote, ...).
+    /// </summary>
+    public static RapiRequest ModifyNode(string name, JsonObject changes, bool dryRun = false, string? reason = null)
+    {
+        var body = (JsonObject)changes.DeepClone();
+        if (dryRun) body["dry_run"] = true;
+        return new(HttpMethod.Post, $"/2/nodes/{Seg(name)}/modify", Common(dryRun, reason), body);
+    }
+
     public static RapiRequest GetInstances(bool bulk) => new(HttpMethod.Get, "/2/instances", bulk ? Q(("bulk", "1")) : []);
     public static RapiRequest GetInstance(string name) => new(HttpMethod.Get, $"/2/instances/{Seg(name)}");
 

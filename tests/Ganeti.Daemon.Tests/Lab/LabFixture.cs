@@ -22,23 +22,32 @@ public class LabFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>A lab of its own: every test collection that runs a lab at the same time needs another prefix and subnet.</summary>
-    protected LabFixture(string prefix, string subnet)
+    /// <param name="adminKey">Also let an administrator's key (id_admin, unrestricted) log in to every node.</param>
+    protected LabFixture(string prefix, string subnet, bool adminKey = false)
     {
         Prefix = prefix;
         Subnet = subnet;
+        AdminKey = adminKey;
         Dir = Path.Combine(Path.GetTempPath(), prefix + "-lab");
     }
 
     public string Prefix { get; }
 
-    /// <summary>The first three octets of the lab's /24.</summary>
+    public bool AdminKey { get; }
+
+    /// <summary>The administrator's private key, when the lab has one.</summary>
+    public string AdminIdentityFile => Path.Combine(Dir, "id_admin");
+
+    /// <summary>The first three octets of the lab's /24; the bridge is .254, node K is .K.</summary>
     public string Subnet { get; }
 
     /// <summary>The bridge's address, where an in-process master reaches the nodes from.</summary>
     public string BridgeAddress => Subnet + ".254";
 
     public string Dir { get; }
+
+    /// <summary>The network namespace of node <paramref name="number"/>.</summary>
+    public string Namespace(int number) => $"{Prefix}-node{number}";
 
     public IReadOnlyList<LabNode> Nodes { get; private set; } = [];
 
@@ -60,7 +69,7 @@ public class LabFixture : IAsyncLifetime
     {
         lockFile = await TakeLockAsync();
         await RunAsync("down");
-        var (code, output, err) = await RunAsync("up", NodeCount.ToString());
+        var (code, output, err) = AdminKey ? await RunAsync("up", NodeCount.ToString(), "--admin-key") : await RunAsync("up", NodeCount.ToString());
         if (code != 0) throw new InvalidOperationException($"lab.sh up {NodeCount} failed ({code}):\n{output}{err}");
         Nodes = File.ReadAllLines(Path.Combine(Dir, "nodes")).Select((line, i) =>
         {
@@ -101,7 +110,10 @@ public class LabFixture : IAsyncLifetime
 
     public async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("bash")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
         psi.ArgumentList.Add(Script);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["GANETID"] = Ganetid.Dll;
@@ -109,6 +121,7 @@ public class LabFixture : IAsyncLifetime
         psi.Environment["GNTLAB_PREFIX"] = Prefix;
         psi.Environment["GNTLAB_SUBNET"] = Subnet;
         using var p = Process.Start(psi)!;
+        p.StandardInput.Close(); // `lab.sh ssh` must see the end of its input, never the test runner's
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -170,13 +170,3 @@ public static class InstanceOps
 /// <summary>The answer to blockdev_assemble and blockdev_create.</summary>
 public sealed record AssembleResult(string? Path, string? Uri);
 
-/// <summary>The answer to node_info.</summary>
-public sealed record NodeInfoResult
-{
-    public string Name { get; init; } = "";
-    public Dictionary<string, HvNodeInfo> Hypervisors { get; init; } = [];
-    public string? BootId { get; init; }
-    /// <summary>Total and free MiB of the node's default storage unit, when it has one.</summary>
-    public long? StorageTotal { get; init; }
-    public long? StorageFree { get; init; }
-}

@@ -6,6 +6,7 @@ using Ganeti.Core.Opcodes;
 using Ganeti.Master.Locking;
 using Ganeti.Master.Rpc;
 using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.Master.LogicalUnits.Instance;
 

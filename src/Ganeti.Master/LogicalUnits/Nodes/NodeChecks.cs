@@ -5,6 +5,7 @@ using Ganeti.Core;
 using Ganeti.Core.Config;
 using Ganeti.Core.Errors;
 using Ganeti.Remoting.NodeRpc;
+using Ganeti.Remoting.NodeRpc.Messages;
 
 namespace Ganeti.Master.LogicalUnits.Nodes;
 
@@ -50,10 +51,10 @@ public static class NodeChecks
     /// <summary>The cluster's enabled hypervisors are available on the node and its clock agrees with ours.</summary>
     public static async Task CheckHypervisorsAndClockAsync(MasterContext master, ConfigData cfg, Core.Config.Node node, CancellationToken ct)
     {
-        JsonNode? info;
+        NodeInfoResult info;
         try
         {
-            info = await master.Rpc.CallAsync(node, NodeProcedures.NodeInfo,
+            info = await master.Rpc.CallAsync<NodeInfoResult>(node, NodeProcedures.NodeInfo,
                 new JsonObject { ["hypervisors"] = new JsonArray(cfg.Cluster.EnabledHypervisors.Select(h => (JsonNode?)h).ToArray()) },
                 ct, master.NodeCheckTimeout).ConfigureAwait(false);
         }
@@ -61,13 +62,12 @@ public static class NodeChecks
         {
             throw GanetiException.Prereq($"Cannot get the node information of {node.Name}: {e.Message}", ErrorCodes.Environment);
         }
-        var hvs = info?["hypervisors"] as JsonObject;
-        var missing = cfg.Cluster.EnabledHypervisors.Where(h => hvs is null || !hvs.ContainsKey(h)).ToList();
+        var missing = cfg.Cluster.EnabledHypervisors.Where(h => !info.Hypervisors.ContainsKey(h)).ToList();
         if (missing.Count > 0)
             throw GanetiException.Prereq(
                 $"Hypervisor(s) enabled in the cluster are not available on node {node.Name}: {string.Join(", ", missing)}",
                 ErrorCodes.Environment);
-        if (info?["time"] is JsonValue t && t.TryGetValue<double>(out var theirs))
+        if (info.Time is { } theirs)
         {
             var ours = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
             var skew = TimeSpan.FromSeconds(Math.Abs(ours - theirs));

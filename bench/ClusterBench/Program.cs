@@ -1,0 +1,185 @@
+// Cluster benchmarks against a lab (tests/lab/lab.sh) of N nodes on this machine, with a master
+// in this process at the lab bridge's address: the time to add a node (host key fetched, checks,
+// configuration, ssconf and queue handed over), and the time one configuration change takes to
+// reach every master candidate with 1,000 and 10,000 instances in the configuration.
+// Usage: ClusterBench [--nodes N] [--changes C] [--sizes 1000,10000]
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ganeti.Core.Config;
+using Ganeti.Core.Jobs;
+using Ganeti.Core.Paths;
+using Ganeti.Daemon;
+using Ganeti.Master;
+using Ganeti.Master.Config;
+using Ganeti.Master.Rpc;
+using Ganeti.Remoting.NodeRpc;
+
+var nodes = IntArg("--nodes", 3);
+var changes = IntArg("--changes", 10);
+var sizes = (StrArg("--sizes") ?? "1000,10000").Split(',').Select(int.Parse).ToList();
+var lab = new Lab("gntcb", "10.185.0");
+var root = Path.Combine(Path.GetTempPath(), "gntcb-master");
+Console.WriteLine($"ClusterBench: {nodes} lab node(s) as master candidates, {Environment.ProcessorCount} CPU(s)");
+try
+{
+    await lab.UpAsync(nodes);
+    if (Directory.Exists(root)) Directory.Delete(root, true);
+    var paths = new GanetiPaths(root);
+    ClusterBootstrap.Init(new InitOptions
+    {
+        Root = root, ClusterName = "bench.lab", NodeName = "master", PrimaryIp = lab.Subnet + ".254",
+        EnabledHypervisors = ["fake"], EnabledDiskTemplates = ["diskless", "file"],
+    });
+    File.Copy(lab.ClusterKey, paths.ClusterSshKey, overwrite: true);
+    if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(paths.ClusterSshKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    File.WriteAllText(paths.KnownHosts, "");
+    var ssh = new NodeSsh(paths);
+    MasterDaemon? started = null;
+    var transports = LocalNode.ClusterTransports(paths, ConfigStore.Load(paths).Current, () => started!.Context.Config.Current, ssh);
+    await using var master = started = MasterDaemon.Start(paths, transports, options: new MasterOptions { Ssh = ssh });
+
+    var add = new List<double>();
+    foreach (var (name, address) in lab.Nodes)
+    {
+        var sw = Stopwatch.StartNew();
+        var job = await RunAsync(master, new JsonObject { ["OP_ID"] = "OP_NODE_ADD", ["node_name"] = name, ["primary_ip"] = address });
+        add.Add(sw.Elapsed.TotalMilliseconds);
+        if (job.CalcStatus() != JobStatus.Success) throw new InvalidOperationException($"node add {name} failed: {job.Ops[0].Result?.ToJsonString()}");
+    }
+    Report("node add (keyscan, ssh, checks, config + ssconf + queue)", add);
+    var cfg0 = master.Context.Config.Current;
+    Console.WriteLine($"master candidates besides the master: {cfg0.Nodes.Values.Count(n => n.MasterCandidate && n.Uuid != cfg0.Cluster.MasterNode)}");
+
+    var store = master.Context.Config;
+    var made = 0;
+    foreach (var size in sizes)
+    {
+        var masterUuid = store.Current.Cluster.MasterNode;
+        await store.UpdateAsync(c =>
+        {
+            for (; made < size; made++)
+            {
+                var inst = new Instance
+                {
+                    Uuid = Guid.NewGuid().ToString(), Name = $"inst{made:D5}.bench.lab", PrimaryNode = masterUuid, Os = "noop",
+                    Hypervisor = "fake", DiskTemplate = "diskless",
+                    Beparams = new() { ["maxmem"] = JsonSerializer.SerializeToElement(128), ["vcpus"] = JsonSerializer.SerializeToElement(1) },
+                    Nics = [new Nic { Uuid = Guid.NewGuid().ToString(), Mac = $"aa:00:00:{made >> 16 & 0xff:x2}:{made >> 8 & 0xff:x2}:{made & 0xff:x2}" }],
+                };
+                c.Instances[inst.Uuid] = inst;
+            }
+        });
+        var bytes = new FileInfo(paths.ConfigData).Length;
+        var samples = new List<double>();
+        for (var i = 0; i < changes; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            await store.UpdateAsync(c => c.Cluster.Tags = [$"bench-{size}-{i}"]);
+            samples.Add(sw.Elapsed.TotalMilliseconds);
+        }
+        var failed = master.Context.Replication.Failed;
+        if (failed.Count > 0) throw new InvalidOperationException("replication failed: " + string.Join("; ", failed.Values));
+        var serial = store.Current.SerialNo;
+        foreach (var (name, _) in lab.Nodes)
+        {
+            var copy = GanetiJson(File.ReadAllBytes(Path.Combine(lab.RootOf(name), "var/lib/ganeti/config.data")));
+            if (copy != serial) throw new InvalidOperationException($"{name} has serial {copy}, the master {serial}");
+        }
+        Report($"config change to {nodes} candidates, {size} instances ({bytes / 1024} KiB)", samples);
+    }
+}
+finally
+{
+    await lab.DownAsync();
+    if (Directory.Exists(root)) Directory.Delete(root, true);
+}
+return 0;
+
+static long GanetiJson(byte[] data)
+{
+    using var doc = JsonDocument.Parse(data);
+    return doc.RootElement.GetProperty("serial_no").GetInt64();
+}
+
+static async Task<Job> RunAsync(MasterDaemon m, JsonObject op)
+{
+    var id = await m.Service.SubmitJobAsync([op], CancellationToken.None);
+    while (true)
+    {
+        var job = m.Service.GetJob(id)!;
+        if (JobStatus.IsFinal(job.CalcStatus())) return job;
+        await Task.Delay(20);
+    }
+}
+
+int IntArg(string name, int fallback) => StrArg(name) is { } v ? int.Parse(v) : fallback;
+
+string? StrArg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static void Report(string what, List<double> ms)
+{
+    ms.Sort();
+    double P(double q) => ms[Math.Min(ms.Count - 1, (int)(q * ms.Count))];
+    Console.WriteLine($"{what,-66} n={ms.Count,3}  mean {ms.Average(),9:0.0} ms  p50 {P(0.5),9:0.0}  max {ms[^1],9:0.0}");
+}
+
+/// <summary>A lab of its own, torn down at the end.</summary>
+internal sealed class Lab(string prefix, string subnet)
+{
+    private readonly string dir = Path.Combine(Path.GetTempPath(), prefix + "-lab");
+    private readonly string script = FindScript();
+    private readonly Dictionary<string, string> roots = [];
+
+    public string Subnet => subnet;
+    public List<(string Name, string Address)> Nodes { get; } = [];
+    public string ClusterKey => Path.Combine(dir, "id_cluster");
+
+    public string RootOf(string name) => roots[name];
+
+    public async Task UpAsync(int n)
+    {
+        await RunAsync("down");
+        var (code, output) = await RunAsync("up", n.ToString());
+        if (code != 0) throw new InvalidOperationException($"lab.sh up failed: {output}");
+        foreach (var line in File.ReadAllLines(Path.Combine(dir, "nodes")))
+        {
+            var f = line.Split(' ');
+            Nodes.Add((f[0], f[1]));
+            roots[f[0]] = f[2];
+        }
+    }
+
+    public Task DownAsync() => RunAsync("down");
+
+    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        psi.ArgumentList.Add(script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["GANETID"] = Path.Combine(AppContext.BaseDirectory, "ganetid.dll");
+        psi.Environment["GNTLAB_DIR"] = dir;
+        psi.Environment["GNTLAB_PREFIX"] = prefix;
+        psi.Environment["GNTLAB_SUBNET"] = subnet;
+        using var p = Process.Start(psi)!;
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindScript()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            var candidate = Path.Combine(d.FullName, "tests", "lab", "lab.sh");
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException("tests/lab/lab.sh not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -94,6 +94,12 @@ public sealed class MasterService(MasterContext master, JobScheduler scheduler) 
         return entries.Select(e => e.Job.Id).ToList();
     }
 
+    public Task<JsonObject> BalancePlanAsync(Allocation.BalanceRequest request, CancellationToken cancellationToken) =>
+        Allocation.ClusterPlanner.BalanceAsync(master, request, cancellationToken);
+
+    public Task<JsonObject> CapacityAsync(Allocation.CapacityRequest request, CancellationToken cancellationToken) =>
+        Allocation.ClusterPlanner.CapacityAsync(master, request, cancellationToken);
+
     public Job? GetJob(long id) => master.Queue.ReadJob(id);
 
     public IReadOnlyList<long> ListJobIds() => master.Queue.Ids();

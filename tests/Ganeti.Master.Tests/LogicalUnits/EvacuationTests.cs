@@ -15,7 +15,7 @@ namespace Ganeti.Master.Tests.LogicalUnits;
 public class EvacuationTests
 {
     /// <summary>Writes a drbd instance straight into the configuration (no disks are made: only plans are tested).</summary>
-    private static Task AddDrbdAsync(TestCluster c, string name, string primary, string secondary, int memory = 1024, bool up = true) =>
+    internal static Task AddDrbdAsync(TestCluster c, string name, string primary, string secondary, int memory = 1024, bool up = true) =>
         c.Daemon.Context.Config.UpdateAsync(cfg =>
         {
             var p = cfg.FindNode(primary)!;
@@ -228,5 +228,61 @@ public class EvacuationTests
         Assert.Equal(["OP_INSTANCE_REPLACE_DISKS", "OP_INSTANCE_MIGRATE", "OP_INSTANCE_REPLACE_DISKS"], ops.Select(o => (string)o["OP_ID"]!));
         Assert.All(ops.Where(o => (string)o["OP_ID"]! == "OP_INSTANCE_REPLACE_DISKS"),
             o => Assert.Contains((string)o["remote_node"]!, new[] { "c.test", "d.test" }));
+    }
+}
+
+/// <summary>Balancing plans and capacity computed by the master from its configuration and the nodes' facts.</summary>
+public class ClusterPlannerTests
+{
+    [Fact]
+    public async Task ABalancePlanMovesInstancesOffTheCrowdedNodeInJobSets()
+    {
+        await using var c = new TestCluster();
+        foreach (var n in new[] { "a.test", "b.test", "c.test", "d.test" })
+            await c.AddFakeNodeAsync(n, 32768);
+        await c.Daemon.Context.Config.UpdateAsync(cfg => cfg.MasterNode.Offline = true);
+        for (int i = 0; i < 6; i++)
+            await EvacuationTests.AddDrbdAsync(c, $"vm{i}", "a.test", "b.test", memory: 2048);
+        var plan = await c.Service.BalancePlanAsync(new Allocation.BalanceRequest(), CancellationToken.None);
+        double ini = plan["initial_score"]!.GetValue<double>(), fin = plan["final_score"]!.GetValue<double>();
+        Assert.True(fin < ini, plan.ToJsonString());
+        var sets = plan["jobsets"]!.AsArray();
+        Assert.NotEmpty(sets);
+        Assert.Equal(plan["moves"]!.GetValue<int>(), sets.Sum(s => s!.AsArray().Count));
+        var ops = sets.SelectMany(s => s!.AsArray()).SelectMany(j => j!.AsArray()).Select(o => (string)o!["OP_ID"]!).ToHashSet();
+        Assert.Subset(new HashSet<string> { "OP_INSTANCE_MIGRATE", "OP_INSTANCE_FAILOVER", "OP_INSTANCE_REPLACE_DISKS" }, ops);
+        // Nothing was changed by computing the plan.
+        Assert.All(c.Service.ReadConfig().Instances.Values, i => Assert.Equal("a.test", c.Service.ReadConfig().Nodes[i.PrimaryNode].Name));
+
+        var limited = await c.Service.BalancePlanAsync(new Allocation.BalanceRequest { MaxMoves = 1 }, CancellationToken.None);
+        Assert.Equal(1, limited["moves"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task CapacityCountsHowManyMoreInstancesFit()
+    {
+        await using var c = new TestCluster();
+        await c.AddFakeNodeAsync("a.test", 16384 + 512);
+        await c.AddFakeNodeAsync("b.test", 16384 + 512);
+        await c.Daemon.Context.Config.UpdateAsync(cfg => cfg.MasterNode.Offline = true);
+        var result = await c.Service.CapacityAsync(new Allocation.CapacityRequest
+        {
+            DiskTemplate = "diskless", Standard = new HTools.Model.ISpec(4096, 1, 1024, 1, 1, 1),
+        }, CancellationToken.None);
+        // Each node reports 16384 MiB free. Diskless instances cannot fail over, so the cluster
+        // must be able to re-create either node's instances on the other: 2 + 1 fit, 2 + 2 would not.
+        var count = result["standard"]!["count"]!.GetValue<int>();
+        Assert.Equal(3, count);
+        Assert.Equal("diskless", (string)result["disk_template"]!);
+        Assert.True(result["tiered"]!["count"]!.GetValue<int>() >= count / 2);
+    }
+
+    [Fact]
+    public async Task AnUnknownGroupIsReported()
+    {
+        await using var c = new TestCluster();
+        var e = await Assert.ThrowsAsync<Core.Errors.GanetiException>(() =>
+            c.Service.BalancePlanAsync(new Allocation.BalanceRequest { Group = "nosuch" }, CancellationToken.None));
+        Assert.Contains("nosuch", e.Message);
     }
 }

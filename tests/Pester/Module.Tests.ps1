@@ -11,7 +11,7 @@ Describe 'The GanetiCluster module' {
     It 'exports the twenty-nine cmdlets of its manifest' {
         $manifest = Import-PowerShellDataFile (Join-Path (Get-GntTestModulePath) 'GanetiCluster.psd1')
         ($commands.Name | Sort-Object) | Should -Be ($manifest.CmdletsToExport | Sort-Object)
-        $commands.Count | Should -Be 29
+        $commands.Count | Should -Be 32
     }
 
     It 'passes Test-ModuleManifest' {

@@ -9,8 +9,6 @@ namespace Ganeti.PowerShell.Commands;
 [OutputType(typeof(GntClusterCapacity))]
 public sealed class GetGntClusterCapacityCommand : GntCmdlet
 {
-    private const string SpecPattern = @"^\d+,\d+,\d+(,\d+)?$";
-
     /// <summary>Disk template of the new instances; the first one the cluster policy allows by default.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -18,19 +16,24 @@ public sealed class GetGntClusterCapacityCommand : GntCmdlet
 
     /// <summary>Standard instance as disk,memory,cpus[,spindles] (MiB, MiB, count); the policy's standard spec by default.</summary>
     [Parameter]
-    [ValidatePattern(SpecPattern)]
-    public string? StandardSpec { get; set; }
+    [ValidateCount(3, 4)]
+    [ValidateRange(1, int.MaxValue)]
+    public int[]? StandardSpec { get; set; }
 
     /// <summary>Largest instance to start tiered allocation from, as disk,memory,cpus[,spindles]; the policy's maximum by default.</summary>
     [Parameter]
-    [ValidatePattern(SpecPattern)]
-    public string? TieredSpec { get; set; }
+    [ValidateCount(3, 4)]
+    [ValidateRange(1, int.MaxValue)]
+    public int[]? TieredSpec { get; set; }
+
+    private static string? Spec(int[]? values) =>
+        values is null ? null : string.Join(",", values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     protected override void EndProcessing()
     {
         try
         {
-            WriteObject(Run(ct => Client.GetCapacityAsync(DiskTemplate, StandardSpec, TieredSpec, ct)));
+            WriteObject(Run(ct => Client.GetCapacityAsync(DiskTemplate, Spec(StandardSpec), Spec(TieredSpec), ct)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

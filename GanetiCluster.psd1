@@ -29,6 +29,7 @@
         'Install-GntInstanceOS'
         'Invoke-GntNodeEvacuation'
         'Mount-GntInstanceDisk'
+        'Move-GntInstance'
         'New-GntInstance'
         'Optimize-GntCluster'
         'Receive-GntJob'
@@ -51,7 +52,7 @@
         PSData = @{
             Tags         = @('Ganeti', 'GanetiCluster', 'Virtualization', 'Cluster', 'KVM', 'VM', 'RAPI', 'Linux', 'PSEdition_Core')
             LicenseUri   = 'https://www.gnu.org/licenses/old-licenses/gpl-2.0.html'
-            ReleaseNotes = 'Connection, cluster, nodes, OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console), backups (export, import, remove), jobs and tags.'
+            ReleaseNotes = 'Connection, cluster, nodes, OS, instances (create, start, stop, reboot, remove, rename, disks, grow-disk, reinstall, console, migrate, failover, move), backups (export, import, remove), jobs and tags.'
         }
     }
 }

@@ -1,6 +1,7 @@
 // StorageBench: disk create/wipe throughput and disk stream throughput, each next to the
 // plain tool doing the same work on this machine (dd, socat) as the physical reference.
-// Usage: StorageBench [size-MiB] [work-dir]
+// With --netns, also between two network-namespace nodes of a lab (root; see NetnsStreams).
+// Usage: StorageBench [size-MiB] [work-dir] [--netns]
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -9,6 +10,8 @@ using Ganeti.NodeHelpers.ImportExport;
 using Ganeti.NodeHelpers.Processes;
 using Ganeti.NodeHelpers.Storage;
 
+var netns = args.Contains("--netns");
+args = [.. args.Where(a => a != "--netns")];
 var sizeMiB = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 512;
 var dir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "storage-bench-" + Environment.ProcessId);
 Directory.CreateDirectory(dir);
@@ -99,4 +102,6 @@ Row("socat file to file over TCP (reference)", t, c, bytes);
 Row("dd file to file, local (reference)", t, c, bytes);
 
 Directory.Delete(dir, recursive: true);
+if (netns)
+    await NetnsStreams.RunAsync(sizeMiB, Row);
 Console.WriteLine("CPU s: CPU time of the benchmark and its child processes during the run (both ends of a stream).");

@@ -24,6 +24,15 @@ public sealed class NodeContext
     /// <summary>Directories file-based disks may live in (Ganeti's file-storage-paths rule).</summary>
     public IReadOnlyList<string> AllowedFileStoragePaths { get; set; } = [];
 
+    /// <summary>
+    /// Runs the storage tools (lvm2, drbd-utils, rbd). Tests of clusters without device-mapper
+    /// or DRBD put a recording layer here, which records what would run and answers for the tools.
+    /// </summary>
+    public Processes.ICommandRunner StorageCommands { get; init; } = Processes.ProcessCommandRunner.Instance;
+
+    /// <summary>Reads /proc/drbd; replaced together with <see cref="StorageCommands"/> where DRBD is not loaded.</summary>
+    public Func<CancellationToken, Task<string>>? ReadProcDrbd { get; init; }
+
     public IHypervisor Hypervisor(string name) =>
         Hypervisors.TryGetValue(name, out var hv)
             ? hv

@@ -53,6 +53,17 @@ Describe 'Export-GntInstance' {
         (Get-GntInstance pester-src).Status | Should -Be 'ADMIN_down'
     }
 
+    It 'refuses a transport compression the disk streams do not know, before asking the master' {
+        { Export-GntInstance pester-src -Compress lz4 -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,Ganeti.PowerShell.Commands.ExportGntInstanceCommand'
+    }
+
+    It 'hands -Compress to the master, whose dry run accepts it' {
+        $out = Export-GntInstance pester-src -Node $node -Compress gzip-fast -WhatIf -ErrorVariable errs
+        $out | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 0
+    }
+
     It 'formats as table and list' {
         { $export | Format-Table | Out-String } | Should -Not -Throw
         { $export | Format-List | Out-String } | Should -Not -Throw
@@ -76,6 +87,12 @@ Describe 'Import-GntInstance' {
         $i.Status | Should -Be 'running'
         Stop-GntInstance 'pester-copy2' -Confirm:$false
         Read-DiskStart 'pester-copy2' | Should -Be $payload
+    }
+
+    It 'imports with -Compress, the data intact' {
+        $i = $export | Import-GntInstance -Name 'pester-copy-gz' -Compress gzip -NoNameCheck -NoStart
+        $i.Name | Should -Be 'pester-copy-gz'
+        Read-DiskStart 'pester-copy-gz' | Should -Be $payload
     }
 
     It 'with -WhatIf creates nothing' {

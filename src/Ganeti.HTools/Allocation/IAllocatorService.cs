@@ -73,9 +73,19 @@ public static class IAllocatorService
             case "relocate":
             {
                 var inst = cd.FindInstance((string)req["name"]!) ?? throw new ArgumentException($"Unknown instance '{req["name"]}'");
+                var from = req["relocate_from"]?.AsArray().Select(x => cd.FindNode((string)x!)?.Index ?? -1).ToHashSet() ?? new HashSet<int>();
+                if (inst.MirrorType == MirrorType.External || inst.DiskTemplate == DiskTemplate.Diskless)
+                {
+                    // Shared storage: the instance itself moves (a migration or failover to any node of its group).
+                    if (!from.SetEquals(new[] { inst.PNode }))
+                        return Response(false, "Request failed: Unsupported request: excluded nodes not equal to instance's primary", new JsonArray());
+                    var candidates = cd.Nodes.Where(n => n.Group == cd.Nodes[inst.PNode].Group && !n.Offline && n.Index != inst.PNode);
+                    var (okp, pp, infop) = alloc.BestMove(inst, candidates.Select(n => new Move(MoveKind.FailoverToAny, n.Index)));
+                    return okp ? Response(true, "Request successful", Names(cd, new[] { pp!.NewPrimary }))
+                               : Response(false, "Request failed: " + infop, new JsonArray());
+                }
                 if (inst.DiskTemplate != DiskTemplate.Drbd)
                     return Response(false, "Request failed: Can't relocate non-mirrored instances", new JsonArray());
-                var from = req["relocate_from"]?.AsArray().Select(x => cd.FindNode((string)x!)?.Index ?? -1).ToHashSet() ?? new HashSet<int>();
                 if (!from.SetEquals(new[] { inst.SNode }))
                     return Response(false, $"Request failed: Unsupported request: excluded nodes not equal to instance's secondary", new JsonArray());
                 var targets = cd.Nodes.Where(n => n.Group == cd.Nodes[inst.PNode].Group && !n.Offline

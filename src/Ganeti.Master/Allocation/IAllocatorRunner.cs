@@ -82,11 +82,22 @@ public static class IAllocatorRunner
         }
     }
 
+    /// <summary>The storage unit whose free space counts as a node's free disk for a template, as in Ganeti.</summary>
+    private static object? StorageUnitOf(ConfigData cfg, string template) => template switch
+    {
+        "plain" or "drbd" when cfg.Cluster.VolumeGroupName.Length > 0 => new { type = "lvm-vg", key = cfg.Cluster.VolumeGroupName },
+        "file" => new { type = "file", key = cfg.Cluster.FileStorageDir },
+        "sharedfile" => new { type = "sharedfile", key = cfg.Cluster.SharedFileStorageDir },
+        _ => null,
+    };
+
     /// <summary>Ganeti's IAllocator input document for the current cluster state.</summary>
     public static async Task<JsonObject> BuildInputAsync(MasterContext master, ConfigData cfg, JsonObject request, CancellationToken ct)
     {
         var hvs = cfg.Cluster.EnabledHypervisors;
-        var live = await master.Rpc.CallManyAsync(cfg.Nodes.Values, NodeProcedures.NodeInfo, new { hypervisors = hvs }, ct)
+        var template = request["disk_template"]?.GetValue<string>() ?? cfg.Cluster.EnabledDiskTemplates.FirstOrDefault() ?? "diskless";
+        var units = StorageUnitOf(cfg, template) is { } unit ? new[] { unit } : [];
+        var live = await master.Rpc.CallManyAsync(cfg.Nodes.Values, NodeProcedures.NodeInfo, new { hypervisors = hvs, storage_units = units }, ct)
             .ConfigureAwait(false);
         var groups = new JsonObject();
         foreach (var g in cfg.Nodegroups.Values)

@@ -87,10 +87,39 @@ public static class InstanceSpecs
         Provider = disk.Params.TryGetValue("provider", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null,
     };
 
+    /// <summary>
+    /// The disk as one of its nodes needs it: its children (a drbd disk's data and metadata
+    /// volumes) and, for drbd, the dynamic parameters Ganeti computes per node: this node's and
+    /// the peer's replication address and minor, from logical_id [pnode, snode, port, pminor, sminor, secret].
+    /// </summary>
+    public static DiskSpec Disk(ConfigData cfg, Disk disk, int index, string nodeUuid)
+    {
+        var spec = Disk(disk, index) with { Children = disk.Children.Select((c, i) => Disk(cfg, c, i, nodeUuid)).ToList() };
+        if (disk.DevType != "drbd" || disk.LogicalId.Count != 6)
+            return spec;
+        var nodes = new[] { disk.LogicalId[0].GetString()!, disk.LogicalId[1].GetString()! };
+        var minors = new[] { disk.LogicalId[3].GetInt32(), disk.LogicalId[4].GetInt32() };
+        var local = Array.IndexOf(nodes, nodeUuid);
+        if (local < 0)
+            throw Core.Errors.GanetiException.Program($"Node {nodeUuid} holds no side of drbd disk {disk.Uuid}");
+        var remote = 1 - local;
+        string Ip(string uuid) => cfg.Nodes[uuid] is { } n && !string.IsNullOrEmpty(n.SecondaryIp) ? n.SecondaryIp : cfg.Nodes[uuid].PrimaryIp;
+        return spec with
+        {
+            DynamicParams = new()
+            {
+                ["local_node_ip"] = Params.Value(Ip(nodes[local])),
+                ["remote_node_ip"] = Params.Value(Ip(nodes[remote])),
+                ["local_minor"] = JsonSerializer.SerializeToElement(minors[local]),
+                ["remote_minor"] = JsonSerializer.SerializeToElement(minors[remote]),
+            },
+        };
+    }
+
     /// <summary>The instance as its primary node needs it; disk paths are filled in once assembled.</summary>
     public static InstanceSpec Build(ConfigData cfg, Instance inst, IReadOnlyList<DiskSpec>? assembledDisks = null)
     {
-        var disks = assembledDisks ?? cfg.InstanceDisks(inst).Select((d, i) => Disk(d, i)).ToList();
+        var disks = assembledDisks ?? cfg.InstanceDisks(inst).Select((d, i) => Disk(cfg, d, i, inst.PrimaryNode)).ToList();
         return new InstanceSpec
         {
             Name = inst.Name,

@@ -54,7 +54,8 @@ public sealed class NodeRpcClient(Func<Node, INodeTransport> transportFactory) :
             if (n.Offline) return (n.Uuid, new NodeAnswer(null, null, Offline: true));
             try
             {
-                return (n.Uuid, new NodeAnswer(await CallAsync(n, procedure, args, cancellationToken, timeout).ConfigureAwait(false), null));
+                return (n.Uuid, new NodeAnswer(await CallAsync(n, procedure, args, cancellationToken, timeout)
+                    .ConfigureAwait(false), null));
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -60,7 +60,11 @@ public interface IHypervisor
 
     Task AcceptInstanceAsync(InstanceSpec instance, JsonNode? migrationInfo, string targetAddress, CancellationToken cancellationToken);
 
-    Task MigrateAsync(InstanceSpec instance, string targetAddress, bool live, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts sending the instance to the target; returns whether the guest keeps running during
+    /// the copy, which can be false although live was asked when a live copy would not be faithful.
+    /// </summary>
+    Task<bool> MigrateAsync(InstanceSpec instance, string targetAddress, bool live, CancellationToken cancellationToken);
 
     Task<HvMigrationStatus> GetMigrationStatusAsync(InstanceSpec instance, CancellationToken cancellationToken);
 

@@ -153,10 +153,10 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
     /// callers check <see cref="IsExportable"/> before starting a receiver for it.
     /// </summary>
     public async Task<TransferResult?> SendDiskAsync(InstanceSpec instance, int index, DiskDataMode mode, string host, int port, string secret,
-        string compression, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+        string compression, IProgress<TransferProgress>? progress, CancellationToken cancellationToken, bool copySwap = false)
     {
         var path = DiskPath(instance, index);
-        if (SwapDetector.IsSwap(path))
+        if (!copySwap && SwapDetector.IsSwap(path))
             return null;
         var size = mode == DiskDataMode.Raw ? DiskCapacity(path) : (long?)null;
         var pipe = new Pipe();
@@ -165,7 +165,14 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
             var writer = pipe.Writer.AsStream();
             try
             {
-                await ReadDiskAsync(instance, index, mode, writer, cancellationToken).ConfigureAwait(false);
+                if (copySwap && mode == DiskDataMode.Raw)
+                {
+                    // A move copies every disk as it is, swap included: the guest expects it back.
+                    await using var f = OpenDisk(path, FileAccess.Read);
+                    await f.CopyToAsync(writer, 1 << 20, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                    await ReadDiskAsync(instance, index, mode, writer, cancellationToken).ConfigureAwait(false);
                 await pipe.Writer.CompleteAsync().ConfigureAwait(false);
             }
             catch (Exception e)
@@ -230,6 +237,85 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
         await pipe.Writer.CompleteAsync().ConfigureAwait(false);
         await consumer.ConfigureAwait(false);
         return received.Item2;
+    }
+
+    /// <summary>Where an export sent from another node is put together until it is complete.</summary>
+    public string StagingPath(string instanceName) => ExportPath(instanceName) + ".new";
+
+    /// <summary>Starts an export that other nodes will stream into: an empty staging directory.</summary>
+    public void BeginExport(string instanceName)
+    {
+        var staging = StagingPath(instanceName);
+        if (Directory.Exists(staging))
+            Directory.Delete(staging, recursive: true);
+        Posix.CreateDirectory(staging, Posix.Dir0750);
+    }
+
+    /// <summary>Forgets an unfinished export (its staging directory); a complete older export stays.</summary>
+    public void AbortExport(string instanceName)
+    {
+        var staging = StagingPath(instanceName);
+        if (Directory.Exists(staging))
+            Directory.Delete(staging, recursive: true);
+    }
+
+    /// <summary>Receives one disk's data from another node into the staging directory of an export.</summary>
+    public async Task<TransferResult> ReceiveDumpAsync(string instanceName, int index, DiskStreamListener listener, string secret,
+        TimeSpan acceptTimeout, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var staging = StagingPath(instanceName);
+        if (!Directory.Exists(staging))
+            throw GanetiException.WrongState($"No export of {instanceName} is being received on this node");
+        var file = Path.Combine(staging, string.Format(CultureInfo.InvariantCulture, DumpPattern, index));
+        await using var f = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+        var (_, result) = await listener.ReceiveAsync(f, secret, acceptTimeout, progress, cancellationToken).ConfigureAwait(false);
+        f.Flush(flushToDisk: true);
+        return result;
+    }
+
+    /// <summary>
+    /// Completes an export received from another node: checks every expected dump is there,
+    /// writes config.ini, and puts the export under its final name (replacing an older one).
+    /// </summary>
+    public async Task<string> FinalizeExportAsync(InstanceSpec instance, string diskTemplate, string sourceNode, IReadOnlyList<bool> exported,
+        CancellationToken cancellationToken)
+    {
+        var staging = StagingPath(instance.Name);
+        if (!Directory.Exists(staging))
+            throw GanetiException.WrongState($"No export of {instance.Name} is being received on this node");
+        if (exported.Count != instance.Disks.Count)
+            throw GanetiException.WrongInput($"Export of {instance.Name}: {exported.Count} disk flags for {instance.Disks.Count} disks");
+        var dumps = new List<ExportConfig.DiskDump>();
+        for (var i = 0; i < instance.Disks.Count; i++)
+        {
+            var name = string.Format(CultureInfo.InvariantCulture, DumpPattern, i);
+            if (exported[i] && !File.Exists(Path.Combine(staging, name)))
+                throw GanetiException.Exec($"Export of {instance.Name}: the data of disk {i} never arrived");
+            dumps.Add(new ExportConfig.DiskDump(exported[i] ? name : null, instance.Disks[i].SizeMiB));
+        }
+        // Compression is on the wire only: the dumps are stored as the disk data itself.
+        await WriteConfigAsync(staging, ExportConfig.Create(instance, sourceNode, diskTemplate, dumps, StreamCompression.None, DateTimeOffset.UtcNow),
+            cancellationToken).ConfigureAwait(false);
+        var final = ExportPath(instance.Name);
+        if (Directory.Exists(final))
+            Directory.Delete(final, recursive: true);
+        Directory.Move(staging, final);
+        return final;
+    }
+
+    /// <summary>Streams one disk dump of an export on this node to a listening node; null when the export has no dump for it (swap).</summary>
+    public async Task<TransferResult?> SendDumpAsync(string exportName, int index, string host, int port, string secret, string compression,
+        IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
+    {
+        var dir = ExportPath(exportName);
+        var dump = ReadConfig(dir).Get("instance", $"disk{index}_dump");
+        if (dump is null)
+            return null;
+        if (dump.Contains('/'))
+            throw GanetiException.WrongInput($"Invalid dump name '{dump}' in {dir}");
+        await using var f = new FileStream(Path.Combine(dir, dump), FileMode.Open, FileAccess.Read);
+        var header = new DiskStream.Header(compression, f.Length, $"{exportName}/disk{index}");
+        return await DiskStreamSender.SendAsync(host, port, f, secret, header, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private static string DiskPath(InstanceSpec instance, int index)

@@ -45,6 +45,11 @@ public static class ClusterFilesRpc
                 WriteAtomically(file, bytes, DefaultMode, durable: false);
                 written++;
             }
+            // A node running since before it joined learns where file disks may live from here.
+            var fileDirs = new[] { "file_storage_dir", "shared_file_storage_dir" }
+                .Select(k => values.GetValueOrDefault(k)).Where(v => !string.IsNullOrEmpty(v)).OfType<string>().ToList();
+            if (fileDirs.Count > 0)
+                ctx.AllowedFileStoragePaths = fileDirs;
             return Task.FromResult<JsonNode?>(written);
         });
 

@@ -13,6 +13,7 @@ public static class InstanceRpc
 
     public static void Register(NodeRpcDispatcher d, NodeContext ctx)
     {
+        var storage = Storage.StorageDrivers.CreateDefault(ctx);
         d.Register(NodeProcedures.Version, (_, _) => Task.FromResult<JsonNode?>(new JsonObject
         {
             ["protocol"] = ProjectInfo.RapiVersion,
@@ -45,10 +46,30 @@ public static class InstanceRpc
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))
                     hvInfo[name] = RpcArgs.Result(await hv.GetNodeInfoAsync(ct).ConfigureAwait(false));
             result["hypervisors"] = hvInfo;
-            if (StorageFacts(ctx) is { } storage)
+            // The storage unit the master asks about (Ganeti's storage_units: the default unit
+            // of the disk template in question, an LVM volume group for plain and drbd), else
+            // the file storage directory's file system.
+            var units = RpcArgs.GetOptional<List<Storage.StorageUnit>>(a, "storage_units") ?? [];
+            if (units.Count > 0)
             {
-                result["storage_total"] = storage.Total;
-                result["storage_free"] = storage.Free;
+                try
+                {
+                    var space = await storage.ForStorageType(units[0].Type).GetSpaceAsync([units[0]], ct).ConfigureAwait(false);
+                    if (space.FirstOrDefault() is { } unit)
+                    {
+                        result["storage_total"] = unit.StorageSize;
+                        result["storage_free"] = unit.StorageFree;
+                    }
+                }
+                catch (Exception e) when (e is GanetiException or IOException or UnauthorizedAccessException)
+                {
+                    result["storage_error"] = $"{units[0].Type} {units[0].Key}: {e.Message}";
+                }
+            }
+            else if (StorageFacts(ctx) is { } files)
+            {
+                result["storage_total"] = files.Total;
+                result["storage_free"] = files.Free;
             }
             return result;
         });
@@ -104,6 +125,17 @@ public static class InstanceRpc
                 await hv.CleanupAsync(inst.Name, ct).ConfigureAwait(false);
                 await hv.StartAsync(inst, paused: false, ct).ConfigureAwait(false);
             }
+            return null;
+        });
+
+        d.Register(NodeProcedures.InstanceBalloonMemory, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.InstanceBalloonMemory);
+            var inst = RpcArgs.Get<InstanceSpec>(a, "instance", NodeProcedures.InstanceBalloonMemory);
+            var memory = RpcArgs.Get<long>(a, "memory", NodeProcedures.InstanceBalloonMemory);
+            if (memory <= 0)
+                throw GanetiException.WrongInput($"{NodeProcedures.InstanceBalloonMemory}: memory must be positive, got {memory}");
+            await ctx.Hypervisor(inst.Hypervisor).BalloonMemoryAsync(inst, memory, ct).ConfigureAwait(false);
             return null;
         });
 

@@ -30,10 +30,11 @@ public static class MigrationProcedures
         {
             var a = RpcArgs.Object(args, NodeProcedures.InstanceMigrate);
             var instance = RpcArgs.Get<InstanceSpec>(a, "instance", NodeProcedures.InstanceMigrate);
-            await node.Hypervisor(instance.Hypervisor).MigrateAsync(instance,
+            var live = await node.Hypervisor(instance.Hypervisor).MigrateAsync(instance,
                 RpcArgs.Get<string>(a, "target", NodeProcedures.InstanceMigrate),
                 RpcArgs.Get<bool>(a, "live", NodeProcedures.InstanceMigrate), ct);
-            return null;
+            // Whether the guest runs during the copy: false when the hypervisor had to pause it.
+            return new JsonObject { ["live"] = live };
         });
         dispatcher.Register(NodeProcedures.InstanceGetMigrationStatus, async (args, ct) =>
         {

@@ -29,7 +29,7 @@ public sealed class StorageDrivers
     /// </summary>
     public static StorageDrivers CreateDefault(NodeContext context, ICommandRunner? runner = null)
     {
-        runner ??= ProcessCommandRunner.Instance;
+        runner ??= context.StorageCommands;
         var policy = new FileStoragePolicy(context);
         var lvm = new LvmDriver(runner);
         return new StorageDrivers(
@@ -39,7 +39,7 @@ public sealed class StorageDrivers
             new BlockDevDriver(),
             new ExtStorageDriver(() => [context.Paths.ExtStorageDir], context.Paths, runner),
             lvm,
-            new DrbdDriver(runner, lvm),
+            new DrbdDriver(runner, lvm, context.ReadProcDrbd),
             new RbdDriver(runner),
         ]);
     }

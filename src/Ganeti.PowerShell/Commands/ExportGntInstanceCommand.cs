@@ -8,7 +8,7 @@ namespace Ganeti.PowerShell.Commands;
 /// <summary>
 /// Exports instances to a node (gnt-backup export, local mode): the disks through the OS
 /// definition's export script, and the configuration. Writes the export, ready for
-/// Import-GntInstance.
+/// Import-GntInstance. To a node other than the primary, the disks are streamed there.
 /// </summary>
 [Cmdlet(VerbsData.Export, "GntInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(GntExport), typeof(GntJob))]
@@ -32,6 +32,14 @@ public sealed class ExportGntInstanceCommand : GntInstanceTargetCmdlet
     [Parameter]
     [ValidateRange(0, 86400)]
     public int? ShutdownTimeoutSeconds { get; set; }
+
+    /// <summary>
+    /// Compression of the disk data on its way to the target node when that is not the primary
+    /// node (Ganeti's --compress): none, gzip, gzip-fast or gzip-slow.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("none", "gzip", "gzip-fast", "gzip-slow")]
+    public string? Compress { get; set; }
 
     protected override void SubmitFor(string instance)
     {
@@ -59,7 +67,7 @@ public sealed class ExportGntInstanceCommand : GntInstanceTargetCmdlet
         };
         var action = $"Export to node {node}{(NoShutdown ? "" : ", stopping it meanwhile")}{(RemoveInstance ? ", then remove the instance" : "")} (gnt-backup export)";
         Submit(current.Name, action,
-            (dryRun, ct) => Client.ExportInstanceAsync(current.Name, node, !NoShutdown, RemoveInstance, ShutdownTimeoutSeconds, dryRun, Reason, ct),
+            (dryRun, ct) => Client.ExportInstanceAsync(current.Name, node, !NoShutdown, RemoveInstance, ShutdownTimeoutSeconds, dryRun, Reason, Compress, ct),
             export);
     }
 

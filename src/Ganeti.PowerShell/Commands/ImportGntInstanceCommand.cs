@@ -108,6 +108,14 @@ public sealed class ImportGntInstanceCommand : GntJobCmdlet
     [Parameter]
     public SwitchParameter NoIpCheck { get; set; }
 
+    /// <summary>
+    /// Compression of the disk data on its way from the node holding the export to the new
+    /// primary node, when they differ (Ganeti's --compress): none, gzip, gzip-fast or gzip-slow.
+    /// </summary>
+    [Parameter]
+    [ValidateSet("none", "gzip", "gzip-fast", "gzip-slow")]
+    public string? Compress { get; set; }
+
     protected override void ProcessRecord()
     {
         Ganeti.Remoting.Rapi.Requests.InstanceCreateSpec spec;
@@ -123,7 +131,7 @@ public sealed class ImportGntInstanceCommand : GntJobCmdlet
                 VCpus = VCpus == 0 ? null : VCpus, Nic = Nic, NoNic = NoNic, PrimaryNode = node, Hypervisor = Hypervisor,
                 BackendParameter = BackendParameter, HypervisorParameter = HypervisorParameter, OSParameter = OSParameter,
                 Tag = Tag, NoStart = NoStart, NoNameCheck = NoNameCheck, NoIpCheck = NoIpCheck,
-                SourceNode = sourceNode, SourcePath = SourcePath,
+                SourceNode = sourceNode, SourcePath = SourcePath, Compress = Compress,
             });
         }
         catch (Exception ex) when (ex is FormatException or ArgumentException)

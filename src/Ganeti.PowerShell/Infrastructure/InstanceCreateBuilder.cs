@@ -31,6 +31,8 @@ public sealed class InstanceCreateParameters
     public string? SourceNode { get; init; }
     /// <summary>Import mode: the export directory, or its name under the cluster's export directory.</summary>
     public string? SourcePath { get; init; }
+    /// <summary>Import mode: transport compression of the disk data from another node.</summary>
+    public string? Compress { get; init; }
 }
 
 /// <summary>Turns New-GntInstance's parameters into OP_INSTANCE_CREATE's, as gnt-instance add does.</summary>
@@ -73,6 +75,7 @@ public static class InstanceCreateBuilder
             Mode = string.IsNullOrEmpty(p.SourcePath) ? "create" : "import",
             SourceNode = Empty(p.SourceNode),
             SourcePath = Empty(p.SourcePath),
+            Compress = Empty(p.Compress),
             OS = string.IsNullOrEmpty(p.OS) ? null : p.OS,
             DiskTemplate = string.IsNullOrEmpty(p.DiskTemplate) ? (disks.Count == 0 ? "diskless" : null) : p.DiskTemplate,
             Disks = disks,

@@ -57,6 +57,8 @@ public static class NodeProcedures
     public const string ExportRemove = "export_remove";
     public const string InstanceExportLocal = "instance_export_local";
     public const string InstanceImportLocal = "instance_import_local";
+    public const string ExportBegin = "export_begin";
+    public const string FinalizeExport = "finalize_export";
 
     public const string HypervisorValidateParams = "hypervisor_validate_params";
     public const string UploadFile = "upload_file";

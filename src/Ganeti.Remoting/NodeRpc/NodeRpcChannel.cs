@@ -73,7 +73,7 @@ public sealed class NodeRpcChannel : INodeTransport
         var sent = false;
         try
         {
-            await WriteAsync(NodeRpcWire.Encode(NodeRpcWire.Request(id, procedure, args)), linked.Token).ConfigureAwait(false);
+            await WriteAsync(NodeRpcWire.EncodeRequest(id, procedure, args), linked.Token).ConfigureAwait(false);
             sent = true;
             return await call.Answer.Task.WaitAsync(linked.Token).ConfigureAwait(false);
         }

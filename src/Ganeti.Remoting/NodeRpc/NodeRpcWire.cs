@@ -28,6 +28,27 @@ public static class NodeRpcWire
     public static JsonObject Request(long id, string procedure, JsonNode? args) =>
         new() { ["id"] = id, ["procedure"] = procedure, ["args"] = args };
 
+    /// <summary>
+    /// A request frame, written without taking <paramref name="args"/> into a new parent: the
+    /// same arguments go to many nodes at once (replication), and a JsonNode has one parent.
+    /// </summary>
+    public static byte[] EncodeRequest(long id, string procedure, JsonNode? args)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", id);
+            w.WriteString("procedure", procedure);
+            w.WritePropertyName("args");
+            if (args is null) w.WriteNullValue();
+            else args.WriteTo(w);
+            w.WriteEndObject();
+        }
+        ms.WriteByte((byte)'\n');
+        return ms.ToArray();
+    }
+
     public static JsonObject Cancel(long id) => new() { ["id"] = id, ["cancel"] = true };
 
     public static JsonObject Success(long id, JsonNode? result) => new() { ["id"] = id, ["ok"] = true, ["result"] = result };

@@ -167,6 +167,21 @@ public sealed class RapiClient : IDisposable
         bool? ignoreSecondaries = null, int? shutdownTimeout = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.RebootInstance(name, dryRun, reason, type, ignoreSecondaries, shutdownTimeout), ct);
 
+    /// <summary><c>PUT /2/instances/I/migrate</c> (gnt-instance migrate); returns the job id.</summary>
+    public Task<long> MigrateInstanceAsync(string name, InstanceMigrateOptions options, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.MigrateInstance(name, options, dryRun, reason), ct);
+
+    /// <summary><c>PUT /2/instances/I/failover</c> (gnt-instance failover); returns the job id.</summary>
+    public Task<long> FailoverInstanceAsync(string name, InstanceFailoverOptions options, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.FailoverInstance(name, options, dryRun, reason), ct);
+
+    /// <summary>gnt-instance move, as OP_INSTANCE_MOVE through <c>POST /2/jobs</c>; returns the job id.</summary>
+    public Task<long> MoveInstanceAsync(string name, InstanceMoveOptions options, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.MoveInstance(name, options, dryRun, reason), ct);
+
     /// <summary><c>PUT /2/instances/I/rename</c>; returns the job id.</summary>
     public Task<long> RenameInstanceAsync(string name, string newName, bool dryRun = false, string? reason = null,
         bool? ipCheck = null, bool? nameCheck = null, CancellationToken ct = default) =>
@@ -196,10 +211,13 @@ public sealed class RapiClient : IDisposable
         bool start = true, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.ReinstallInstance(name, os, osParams, start, dryRun, reason), ct);
 
-    /// <summary><c>PUT /2/instances/I/export</c> in local mode; returns the job id.</summary>
+    /// <summary>
+    /// <c>PUT /2/instances/I/export</c> in local mode; returns the job id. compress is the
+    /// transport compression when the destination is not the primary node.
+    /// </summary>
     public Task<long> ExportInstanceAsync(string name, string destinationNode, bool shutdown = true, bool removeInstance = false,
-        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
-        SubmitAsync(RapiRequests.ExportInstance(name, destinationNode, shutdown, removeInstance, shutdownTimeout, dryRun, reason), ct);
+        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, string? compress = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ExportInstance(name, destinationNode, shutdown, removeInstance, shutdownTimeout, dryRun, reason, compress), ct);
 
     /// <summary><c>DELETE /2/instances/I/export</c>; returns the job id.</summary>
     public Task<long> RemoveInstanceExportAsync(string name, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>

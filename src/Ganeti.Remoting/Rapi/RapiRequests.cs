@@ -74,6 +74,26 @@ public static class RapiRequests
         return new(HttpMethod.Post, $"/2/instances/{Seg(name)}/reboot", q, body);
     }
 
+    /// <summary><c>PUT /2/instances/I/migrate</c> with OP_INSTANCE_MIGRATE's parameters as the body.</summary>
+    public static RapiRequest MigrateInstance(string name, InstanceMigrateOptions options, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/instances/{Seg(name)}/migrate", Common(dryRun, reason), options.ToBody());
+
+    /// <summary><c>PUT /2/instances/I/failover</c> with OP_INSTANCE_FAILOVER's parameters as the body.</summary>
+    public static RapiRequest FailoverInstance(string name, InstanceFailoverOptions options, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/instances/{Seg(name)}/failover", Common(dryRun, reason), options.ToBody());
+
+    /// <summary>
+    /// OP_INSTANCE_MOVE through <c>POST /2/jobs</c>: Ganeti's Remote API has no resource for
+    /// gnt-instance move, so the opcode is submitted as a job of its own.
+    /// </summary>
+    public static RapiRequest MoveInstance(string name, InstanceMoveOptions options, bool dryRun = false, string? reason = null)
+    {
+        var op = options.ToBody();
+        op["OP_ID"] = "OP_INSTANCE_MOVE";
+        op["instance_name"] = name;
+        return SubmitJob([op], dryRun, reason);
+    }
+
     public static RapiRequest RenameInstance(string name, string newName, bool dryRun = false, string? reason = null,
         bool? ipCheck = null, bool? nameCheck = null)
     {
@@ -161,10 +181,11 @@ public static class RapiRequests
     /// target node), shutdown, remove_instance, shutdown_timeout}; dry_run travels in the body.
     /// </summary>
     public static RapiRequest ExportInstance(string name, string destinationNode, bool shutdown = true, bool removeInstance = false,
-        int? shutdownTimeout = null, bool dryRun = false, string? reason = null)
+        int? shutdownTimeout = null, bool dryRun = false, string? reason = null, string? compress = null)
     {
         var body = new JsonObject { ["mode"] = "local", ["destination"] = destinationNode, ["shutdown"] = shutdown };
         if (removeInstance) body["remove_instance"] = true;
+        if (compress is not null) body["compress"] = compress;
         if (shutdownTimeout is { } t) body["shutdown_timeout"] = t;
         if (dryRun) body["dry_run"] = true;
         return new(HttpMethod.Put, $"/2/instances/{Seg(name)}/export", Common(dryRun, reason), body);

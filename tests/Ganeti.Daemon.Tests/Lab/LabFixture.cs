@@ -9,17 +9,36 @@ public sealed record LabNode(int Number, string Name, string Address, string Roo
 /// <summary>
 /// A lab of three nodes made by tests/lab/lab.sh: network namespaces with their own sshd,
 /// reached with the lab's cluster key. Names and addresses differ from a lab a human may have
-/// up (prefix gntt, 10.78.0.0/24), and a lock file keeps two test runs from sharing them.
+/// up (prefix gntt, 10.78.0.0/24, unless a derived fixture picks others), and a lock file keeps
+/// two test runs from sharing them.
 /// Missing tools make the lab, and so the tests, fail: they never skip.
 /// </summary>
-public sealed class LabFixture : IAsyncLifetime
+public class LabFixture : IAsyncLifetime
 {
     public const int NodeCount = 3;
-    private const string Prefix = "gntt";
-    private const string Subnet = "10.78.0";
     private FileStream? lockFile;
 
-    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "gntt-lab");
+    public LabFixture() : this("gntt", "10.78.0")
+    {
+    }
+
+    /// <summary>A lab of its own: every test collection that runs a lab at the same time needs another prefix and subnet.</summary>
+    protected LabFixture(string prefix, string subnet)
+    {
+        Prefix = prefix;
+        Subnet = subnet;
+        Dir = Path.Combine(Path.GetTempPath(), prefix + "-lab");
+    }
+
+    public string Prefix { get; }
+
+    /// <summary>The first three octets of the lab's /24.</summary>
+    public string Subnet { get; }
+
+    /// <summary>The bridge's address, where an in-process master reaches the nodes from.</summary>
+    public string BridgeAddress => Subnet + ".254";
+
+    public string Dir { get; }
 
     public IReadOnlyList<LabNode> Nodes { get; private set; } = [];
 
@@ -97,9 +116,9 @@ public sealed class LabFixture : IAsyncLifetime
         return (p.ExitCode, await stdout, await stderr);
     }
 
-    private static async Task<FileStream> TakeLockAsync()
+    private async Task<FileStream> TakeLockAsync()
     {
-        var path = Path.Combine(Path.GetTempPath(), "gntt-lab.lock");
+        var path = Path.Combine(Path.GetTempPath(), Prefix + "-lab.lock");
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {

@@ -18,7 +18,8 @@ public sealed class LabMaster : IAsyncDisposable
 {
     private readonly string dir = Path.Combine(Path.GetTempPath(), "gntt-master-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public LabMaster(LabFixture lab)
+    public LabMaster(LabFixture lab, IReadOnlyList<string>? hypervisors = null,
+        Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>>? hvparams = null)
     {
         Paths = new GanetiPaths(dir);
         ClusterBootstrap.Init(new InitOptions
@@ -26,8 +27,9 @@ public sealed class LabMaster : IAsyncDisposable
             Root = dir,
             ClusterName = "lab.test",
             NodeName = "master",
-            PrimaryIp = "10.78.0.254",
-            EnabledHypervisors = ["fake"],
+            PrimaryIp = lab.BridgeAddress,
+            EnabledHypervisors = hypervisors ?? ["fake"],
+            Hvparams = hvparams ?? [],
             EnabledDiskTemplates = ["diskless", "file"],
         });
         File.Copy(lab.IdentityFile, Paths.ClusterSshKey);

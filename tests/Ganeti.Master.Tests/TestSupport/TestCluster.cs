@@ -75,6 +75,23 @@ public sealed class TestCluster : IAsyncDisposable
         return paths;
     }
 
+    private readonly Dictionary<(string Node, string Procedure), Func<JsonNode?, JsonNode?>> faults = [];
+
+    /// <summary>
+    /// From now on <paramref name="procedure"/> on <paramref name="node"/> is answered by
+    /// <paramref name="answer"/> (which may throw, as a failing node does) instead of the node.
+    /// </summary>
+    public void Intercept(string node, string procedure, Func<JsonNode?, JsonNode?> answer)
+    {
+        lock (dispatchers) faults[(node, procedure)] = answer;
+    }
+
+    /// <summary>The procedure reaches the node again.</summary>
+    public void StopIntercepting(string node, string procedure)
+    {
+        lock (dispatchers) faults.Remove((node, procedure));
+    }
+
     /// <summary>The machine stops answering (true) or answers again (false).</summary>
     public void SetDown(string name, bool isDown)
     {
@@ -91,23 +108,30 @@ public sealed class TestCluster : IAsyncDisposable
         public Task<JsonNode?> CallAsync(string procedure, JsonNode? args, TimeSpan timeout, CancellationToken cancellationToken)
         {
             NodeRpcHandler? d;
+            Func<JsonNode?, JsonNode?>? fault;
             lock (cluster.dispatchers)
             {
                 if (cluster.down.Contains(name) || !cluster.dispatchers.TryGetValue(name, out d))
                     throw new NodeUnreachableException(name, procedure, "no route to host");
+                cluster.faults.TryGetValue((name, procedure), out fault);
             }
+            if (fault is not null)
+                return Task.FromResult(fault(args));
             return new InProcessTransport(name, d).CallAsync(procedure, args, timeout, cancellationToken);
         }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
-    private static NodeRpcHandler Dispatcher(string nodeName, GanetiPaths paths, Core.Config.ConfigData cfg, Func<HvNodeInfo>? facts)
+    private static NodeRpcHandler Dispatcher(string nodeName, GanetiPaths paths, Core.Config.ConfigData cfg, Func<HvNodeInfo>? facts,
+        NodeHelpers.Processes.ICommandRunner? storageCommands = null, Func<CancellationToken, Task<string>>? readProcDrbd = null)
     {
         var ctx = new NodeContext(nodeName, paths, [new FakeHypervisor(paths, facts), new KvmHypervisor(paths)])
         {
             OsSearchPath = cfg.Cluster.OsSearchPath,
             AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
+            StorageCommands = storageCommands ?? NodeHelpers.Processes.ProcessCommandRunner.Instance,
+            ReadProcDrbd = readProcDrbd,
         };
         return NodeServices.CreateDispatcher(ctx).DispatchAsync;
     }
@@ -116,14 +140,19 @@ public sealed class TestCluster : IAsyncDisposable
     /// Adds another node, served in-process from its own state tree, with the memory the fake
     /// hypervisor reports for it (so allocators see different nodes).
     /// </summary>
-    public async Task AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4)
+    /// <remarks>
+    /// A node may run its storage tools through a recording command layer (with /proc/drbd
+    /// read from the given function), for templates this machine cannot run: plain and drbd.
+    /// </remarks>
+    public async Task AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4,
+        NodeHelpers.Processes.ICommandRunner? storageCommands = null, Func<string>? procDrbd = null)
     {
         var cfg = Daemon.Context.Config.Current;
         var paths = new GanetiPaths(System.IO.Path.Combine(dir.Path, "nodes", name));
         var handler = Dispatcher(name, paths, cfg, () => new HvNodeInfo
         {
             MemoryTotal = memoryMiB, MemoryFree = memoryMiB - 512, MemoryDom0 = 512, CpuTotal = cpus, CpuDom0 = 1,
-        });
+        }, storageCommands, procDrbd is null ? null : _ => Task.FromResult(procDrbd()));
         lock (dispatchers) dispatchers[name] = handler;
         var now = ConfigStore.Now();
         await Daemon.Context.Config.UpdateAsync(c =>

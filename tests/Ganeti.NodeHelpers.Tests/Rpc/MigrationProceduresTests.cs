@@ -35,8 +35,9 @@ public sealed class MigrationProceduresTests : IDisposable
         var info = await source.DispatchAsync(NodeProcedures.MigrationInfo, new JsonObject { ["instance"] = spec!.DeepClone() }, CancellationToken.None);
         await target.DispatchAsync(NodeProcedures.AcceptInstance,
             new JsonObject { ["instance"] = spec.DeepClone(), ["info"] = info?.DeepClone(), ["target"] = "192.0.2.2" }, CancellationToken.None);
-        await source.DispatchAsync(NodeProcedures.InstanceMigrate,
+        var started = await source.DispatchAsync(NodeProcedures.InstanceMigrate,
             new JsonObject { ["instance"] = spec.DeepClone(), ["target"] = "192.0.2.2", ["live"] = true }, CancellationToken.None);
+        Assert.True(started!["live"]!.GetValue<bool>());
         var status = await source.DispatchAsync(NodeProcedures.InstanceGetMigrationStatus,
             new JsonObject { ["instance"] = spec.DeepClone() }, CancellationToken.None);
         Assert.Equal("completed", status!["status"]!.GetValue<string>());

@@ -63,6 +63,8 @@ public class InstanceDiskAndBackupRequestsTests
         Assert.Equal("""{"mode":"local","destination":"node1","shutdown":false,"remove_instance":true,"shutdown_timeout":30,"dry_run":true}""",
             req.Body!.ToJsonString());
         Assert.Equal("""{"mode":"local","destination":"node1","shutdown":true}""", RapiRequests.ExportInstance("web1", "node1").Body!.ToJsonString());
+        Assert.Equal("""{"mode":"local","destination":"node2","shutdown":true,"compress":"gzip-fast"}""",
+            RapiRequests.ExportInstance("web1", "node2", compress: "gzip-fast").Body!.ToJsonString());
         Assert.Equal("DELETE /2/instances/web1/export", RapiRequests.RemoveInstanceExport("web1").ToString());
         Assert.Null(RapiRequests.RemoveInstanceExport("web1").Body);
         Assert.Equal("GET /2/instances/web1/console", RapiRequests.GetInstanceConsole("web1").ToString());

@@ -39,6 +39,29 @@ public class RapiRequestsTests
     }
 
     [Fact]
+    public void Migrate_failover_and_move_send_the_opcode_parameters_as_the_body()
+    {
+        var migrate = RapiRequests.MigrateInstance("web1", new InstanceMigrateOptions { Live = false, TargetNode = "node2", Cleanup = true },
+            dryRun: true);
+        Assert.Equal("PUT /2/instances/web1/migrate?dry-run=1", migrate.ToString());
+        Assert.Equal("""{"mode":"non-live","target_node":"node2","cleanup":true}""", migrate.Body!.ToJsonString());
+        Assert.Equal("{}", RapiRequests.MigrateInstance("web1", new InstanceMigrateOptions()).Body!.ToJsonString());
+        var failover = RapiRequests.FailoverInstance("web1",
+            new InstanceFailoverOptions { Iallocator = "hail", IgnoreConsistency = true, ShutdownTimeout = 30 }, reason: "rack3");
+        Assert.Equal("PUT /2/instances/web1/failover?reason=rack3", failover.ToString());
+        Assert.Equal("""{"iallocator":"hail","ignore_consistency":true,"shutdown_timeout":30}""", failover.Body!.ToJsonString());
+        // Ganeti's Remote API has no move resource: the opcode goes as a job.
+        var move = RapiRequests.MoveInstance("web1", new InstanceMoveOptions { TargetNode = "node3", Compress = "gzip" }, dryRun: true);
+        Assert.Equal("POST /2/jobs?dry-run=1", move.ToString());
+        var op = move.Body![0]!;
+        Assert.Equal("OP_INSTANCE_MOVE", op["OP_ID"]!.GetValue<string>());
+        Assert.Equal("web1", op["instance_name"]!.GetValue<string>());
+        Assert.Equal("node3", op["target_node"]!.GetValue<string>());
+        Assert.Equal("gzip", op["compress"]!.GetValue<string>());
+        Assert.True(op["dry_run"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public void Names_are_escaped_as_one_path_segment()
     {
         Assert.Equal("/2/instances/a%2Fb%20c", RapiRequests.GetInstance("a/b c").Path);

@@ -34,17 +34,17 @@ public static class InstanceOps
         for (var i = 0; i < disks.Count; i++)
         {
             var disk = disks[i];
-            var spec = InstanceSpecs.Disk(disk, i);
             DiskSpec? primaryView = null;
             foreach (var nodeUuid in disk.Nodes.OrderBy(n => n == inst.PrimaryNode ? 1 : 0))
             {
+                var spec = InstanceSpecs.Disk(cfg, disk, i, nodeUuid);
                 var node = cfg.Nodes[nodeUuid];
                 var onPrimary = nodeUuid == inst.PrimaryNode;
                 var answer = await master.Rpc.CallAsync<AssembleResult>(node, NodeProcedures.BlockdevAssemble,
                     new { disk = spec, instance_name = inst.Name, on_primary = onPrimary }, ct).ConfigureAwait(false);
                 if (onPrimary) primaryView = spec with { Path = answer.Path, Uri = answer.Uri };
             }
-            result.Add(primaryView ?? spec);
+            result.Add(primaryView ?? InstanceSpecs.Disk(cfg, disk, i, inst.PrimaryNode));
         }
         if (disks.Count > 0) log($"Activated {disks.Count} disk(s) of {inst.Name}");
         await SetDisksActiveAsync(master, inst.Uuid, true, ct).ConfigureAwait(false);
@@ -64,7 +64,7 @@ public static class InstanceOps
                 try
                 {
                     await master.Rpc.CallAsync(node, NodeProcedures.BlockdevShutdown,
-                        new { disk = InstanceSpecs.Disk(disks[i], i) }, ct).ConfigureAwait(false);
+                        new { disk = InstanceSpecs.Disk(cfg, disks[i], i, nodeUuid) }, ct).ConfigureAwait(false);
                 }
                 catch (GanetiException e) when (ignoreFailures || node.Offline)
                 {

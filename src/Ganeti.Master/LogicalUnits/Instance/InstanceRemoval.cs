@@ -36,7 +36,7 @@ public static class InstanceRemoval
                 try
                 {
                     await master.Rpc.CallAsync(cfg.Nodes[nodeUuid], NodeProcedures.BlockdevRemove,
-                        new { disk = InstanceSpecs.Disk(disks[i], i) }, ct).ConfigureAwait(false);
+                        new { disk = InstanceSpecs.Disk(cfg, disks[i], i, nodeUuid) }, ct).ConfigureAwait(false);
                 }
                 catch (GanetiException e)
                 {
@@ -53,6 +53,10 @@ public static class InstanceRemoval
             foreach (var d in removed.Disks) c.Disks.Remove(d);
             if (removed.NetworkPort is { } port && !c.Cluster.TcpudpPortPool.Contains(port))
                 c.Cluster.TcpudpPortPool.Add(port);
+            // A drbd disk's port goes back to the pool; its minors are free once the disk is gone.
+            foreach (var d in disks.Where(d => d.DevType == "drbd" && d.LogicalId.Count == 6))
+                if (d.LogicalId[2].GetInt32() is var drbdPort && !c.Cluster.TcpudpPortPool.Contains(drbdPort))
+                    c.Cluster.TcpudpPortPool.Add(drbdPort);
         }, ct).ConfigureAwait(false);
         log($"Instance {inst.Name} removed");
     }

@@ -27,11 +27,13 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
 
     private string name = "";
     private string pnodeUuid = "";
+    private string? snodeUuid;
     private string hypervisor = "";
     private string diskTemplate = "";
     private Dictionary<string, JsonElement> beparams = [];
 
     private string? exportName;
+    private string srcNodeUuid = "";
     private string osType = "";
 
     private bool NoInstall => Op.NoInstall ?? false;
@@ -55,8 +57,9 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             throw GanetiException.WrongInput("No operating system given (parameter 'os_type'); use no_install to create without one");
         foreach (var (i, d) in Op.Disks.Select((d, i) => (i, d)))
         {
+            // ExtStorage providers take their own parameters (their parameters.list) per disk.
             var unknown = d.Keys.Where(k => !DiskKeys.Contains(k)).ToList();
-            if (unknown.Count > 0)
+            if (unknown.Count > 0 && Op.DiskTemplate != "ext")
                 throw GanetiException.WrongInput($"Unknown key(s) in disk/{i}: {string.Join(", ", unknown)}");
             if (!d.ContainsKey("size") && !d.ContainsKey("adopt"))
                 throw GanetiException.WrongInput($"Missing disk size for disk/{i}");
@@ -93,6 +96,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
                 var nodes = new List<string>();
                 if (Op.Pnode is not null) nodes.Add(ResolveNode(Op.Pnode).Uuid);
                 if (Op.Snode is not null) nodes.Add(ResolveNode(Op.Snode).Uuid);
+                if (IsImport && Op.SrcNode is not null && nodes.Count > 0) nodes.Add(ResolveNode(Op.SrcNode).Uuid);
                 return nodes.Count > 0 ? LockRequest.Of(level, nodes) : LockRequest.AllOf(level);
             default:
                 return null;
@@ -118,8 +122,8 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             throw GanetiException.WrongInput("Diskless instances cannot have disks");
         if (diskTemplate != "diskless" && Op.Disks.Count == 0)
             throw GanetiException.WrongInput($"Disk template '{diskTemplate}' needs at least one disk");
-        if (diskTemplate is "drbd")
-            throw GanetiException.Prereq("The drbd disk template cannot be created by this master yet", ErrorCodes.WrongInput);
+        if (diskTemplate != "drbd" && Op.Snode is not null)
+            throw GanetiException.WrongInput($"A secondary node (snode) only makes sense for the drbd template, not '{diskTemplate}'");
         if (diskTemplate == "blockdev" && Op.Disks.Any(d => !d.ContainsKey("adopt")))
             throw GanetiException.WrongInput("Disk template 'blockdev' requires every disk to adopt an existing device");
 
@@ -147,10 +151,16 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
 
         // Primary node.
         Node pnode;
+        Node? snode = Op.Snode is null ? null : ResolveNode(Op.Snode);
         if (Op.Pnode is not null)
             pnode = ResolveNode(Op.Pnode);
         else if ((Op.Iallocator ?? cluster.DefaultIallocator) is { Length: > 0 } allocator)
-            pnode = await AllocateAsync(allocator, filledBe, ct).ConfigureAwait(false);
+        {
+            var chosen = await AllocateAsync(allocator, filledBe, ct).ConfigureAwait(false);
+            pnode = chosen[0];
+            if (diskTemplate == "drbd" && snode is null)
+                snode = chosen.Count > 1 ? chosen[1] : throw GanetiException.Exec($"Instance allocator {allocator} chose no secondary node");
+        }
         else
         {
             var candidates = Cfg.Nodes.Values.Where(n => n.VmCapable && !n.Offline && !n.Drained).ToList();
@@ -162,6 +172,19 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         if (pnode.Drained) throw GanetiException.Prereq($"Cannot use drained primary node {pnode.Name}", ErrorCodes.WrongState);
         if (!pnode.VmCapable) throw GanetiException.Prereq($"Node {pnode.Name} is not vm_capable", ErrorCodes.WrongState);
         pnodeUuid = pnode.Uuid;
+        if (diskTemplate == "drbd")
+        {
+            if (snode is null)
+                throw GanetiException.WrongInput("The drbd template needs a secondary node (snode) or an iallocator");
+            if (snode.Uuid == pnode.Uuid)
+                throw GanetiException.WrongInput("The secondary node cannot be the primary node");
+            if (snode.Offline) throw GanetiException.Prereq($"Cannot use offline secondary node {snode.Name}", ErrorCodes.WrongState);
+            if (snode.Drained) throw GanetiException.Prereq($"Cannot use drained secondary node {snode.Name}", ErrorCodes.WrongState);
+            if (!snode.VmCapable) throw GanetiException.Prereq($"Node {snode.Name} is not vm_capable", ErrorCodes.WrongState);
+            if (Op.Disks.Any(d => d.ContainsKey("adopt")))
+                throw GanetiException.WrongInput("The drbd template cannot adopt existing volumes");
+            snodeUuid = snode.Uuid;
+        }
 
         // Name resolution, when asked for.
         if (Op.NameCheck && await Master.ResolveHost(name, ct).ConfigureAwait(false) is null)
@@ -189,8 +212,10 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         if (IsImport)
         {
             var src = ResolveNode(Op.SrcNode!);
-            if (src.Uuid != pnodeUuid)
-                throw GanetiException.Prereq("Importing from a node other than the new primary node is not supported yet", ErrorCodes.WrongInput);
+            if (src.Offline)
+                throw GanetiException.Prereq($"Cannot import from offline node {src.Name}", ErrorCodes.WrongState);
+            srcNodeUuid = src.Uuid;
+            InstanceDataTransfer.CheckCompression(Op.Compress);
             var info = await Master.Rpc.CallAsync(src, NodeProcedures.ExportInfo, new { name = exportName }, ct).ConfigureAwait(false);
             if (string.IsNullOrEmpty(osType)) osType = info?["export"]?["os"]?.GetValue<string>() ?? "";
             var exported = info?["instance"]?["disk_count"]?.GetValue<string>();
@@ -227,7 +252,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
     }
 
     /// <summary>Asks the instance allocator for a primary node (gnt-instance add -I).</summary>
-    private async Task<Node> AllocateAsync(string allocator, Dictionary<string, JsonElement> be, CancellationToken ct)
+    private async Task<IReadOnlyList<Node>> AllocateAsync(string allocator, Dictionary<string, JsonElement> be, CancellationToken ct)
     {
         var disks = Op.Disks.Select(d => new JsonObject
         {
@@ -239,7 +264,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         {
             ["type"] = "allocate",
             ["name"] = name,
-            ["required_nodes"] = 1,
+            ["required_nodes"] = diskTemplate == "drbd" ? 2 : 1,
             ["disk_template"] = diskTemplate,
             ["disks"] = new JsonArray(disks.Select(d => (JsonNode?)d).ToArray()),
             ["disk_space_total"] = disks.Sum(d => d["size"]!.GetValue<long>()),
@@ -257,10 +282,11 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             ["hypervisor"] = hypervisor,
         };
         var result = await Allocation.IAllocatorRunner.RunAsync(Master, Cfg, allocator, request, ct).ConfigureAwait(false);
-        var chosen = (result as JsonArray)?.FirstOrDefault()?.GetValue<string>()
-            ?? throw GanetiException.Exec($"Instance allocator {allocator} returned no node");
-        Log($"Instance allocator {allocator} chose node {chosen}");
-        return ResolveNode(chosen);
+        var chosen = (result as JsonArray)?.Select(n => n?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        if (chosen.Count == 0)
+            throw GanetiException.Exec($"Instance allocator {allocator} returned no node");
+        Log($"Instance allocator {allocator} chose node{(chosen.Count > 1 ? "s" : "")} {string.Join(", ", chosen)}");
+        return [.. chosen.Select(ResolveNode)];
     }
 
     private HashSet<string> UsedMacs() =>
@@ -315,32 +341,46 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         }, ct).ConfigureAwait(false);
         Log($"Added instance {name} to the configuration");
 
-        var created = new List<Disk>();
+        var created = new List<(Disk Disk, int Index, string Node)>();
         try
         {
             var pnode = NodeByUuid(pnodeUuid);
+            var current = Master.Config.Current;
             foreach (var (i, disk) in disks.Select((d, i) => (i, d)))
             {
-                await Master.Rpc.CallAsync<AssembleResult>(pnode, NodeProcedures.BlockdevCreate, new
+                // The primary's side first: a failure on the secondary then removes it again.
+                foreach (var nodeUuid in disk.Nodes)
                 {
-                    disk = InstanceSpecs.Disk(disk, i),
-                    instance_name = name,
-                    size_mib = disk.Size,
-                    on_primary = true,
-                    wipe = Cfg.Cluster.PreallocWipeDisks,
-                }, ct).ConfigureAwait(false);
-                created.Add(disk);
-                Log($"Created disk/{i} ({disk.Size} MiB, {disk.DevType})");
+                    await Master.Rpc.CallAsync<AssembleResult>(NodeByUuid(nodeUuid), NodeProcedures.BlockdevCreate, new
+                    {
+                        disk = InstanceSpecs.Disk(current, disk, i, nodeUuid),
+                        instance_name = name,
+                        size_mib = disk.Size,
+                        on_primary = nodeUuid == pnodeUuid,
+                        wipe = Cfg.Cluster.PreallocWipeDisks,
+                    }, ct).ConfigureAwait(false);
+                    created.Add((disk, i, nodeUuid));
+                }
+                Log($"Created disk/{i} ({disk.Size} MiB, {disk.DevType}) on {string.Join(" and ", disk.Nodes.Select(n => NodeByUuid(n).Name))}");
             }
 
             var cfg = Master.Config.Current;
             var inst = cfg.Instances[instance.Uuid];
+            if (NoInstall && diskTemplate == "drbd")
+            {
+                // The mirror is brought up once on both nodes, primary on the primary node.
+                await InstanceOps.AssembleDisksAsync(Master, cfg, inst, Log, ct).ConfigureAwait(false);
+                if (!Op.Start)
+                    await InstanceOps.ShutdownDisksAsync(Master, cfg, inst, Log, ignoreFailures: true, ct).ConfigureAwait(false);
+            }
             if (!NoInstall)
             {
                 var assembled = await InstanceOps.AssembleDisksAsync(Master, cfg, inst, Log, ct).ConfigureAwait(false);
                 try
                 {
-                    if (IsImport)
+                    if (IsImport && srcNodeUuid != pnodeUuid)
+                        await ImportFromAnotherNodeAsync(cfg, inst, InstanceSpecs.Build(cfg, inst, assembled), pnode, ct).ConfigureAwait(false);
+                    else if (IsImport)
                     {
                         Log($"Importing the disks of export '{exportName}' on node {pnode.Name}");
                         await Master.Rpc.CallAsync(pnode, NodeProcedures.InstanceImportLocal, new
@@ -390,25 +430,46 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         return new JsonArray(Cfg.Nodes[pnodeUuid].Name);
     }
 
-    private async Task RollbackAsync(string instanceUuid, IReadOnlyList<Disk> created)
+    /// <summary>Streams each disk dump of the export on the source node onto the new disks on the primary.</summary>
+    private async Task ImportFromAnotherNodeAsync(ConfigData cfg, Core.Config.Instance inst,
+        Remoting.NodeRpc.Messages.InstanceSpec spec, Node pnode, CancellationToken ct)
     {
-        var pnode = NodeByUuid(pnodeUuid);
-        foreach (var (i, disk) in created.Select((d, i) => (i, d)))
+        var src = cfg.Nodes[srcNodeUuid];
+        Log($"Importing the disks of export '{exportName}' from node {src.Name} to node {pnode.Name}");
+        var specNode = JsonSerializer.SerializeToNode(spec, Core.Json.GanetiJson.Options)!;
+        var mode = string.IsNullOrEmpty(inst.Os) ? "raw" : "os";
+        var transfers = spec.Disks.Select((_, i) => new DiskTransfer($"disk/{i}",
+            new JsonObject { ["instance"] = specNode.DeepClone(), ["disk_index"] = i, ["source"] = "export", ["export_name"] = exportName },
+            new JsonObject { ["instance"] = specNode.DeepClone(), ["disk_index"] = i, ["mode"] = mode, ["destination"] = "disk" })).ToList();
+        await InstanceDataTransfer.RunAsync(Master, src, pnode, transfers, Op.Compress, Log, ct).ConfigureAwait(false);
+    }
+
+    private async Task RollbackAsync(string instanceUuid, IReadOnlyList<(Disk Disk, int Index, string Node)> created)
+    {
+        var cfg = Master.Config.Current;
+        foreach (var (disk, i, nodeUuid) in created.AsEnumerable().Reverse())
         {
+            var node = NodeByUuid(nodeUuid);
             try
             {
-                await Master.Rpc.CallAsync(pnode, NodeProcedures.BlockdevRemove,
-                    new { disk = InstanceSpecs.Disk(disk, i) }, CancellationToken.None).ConfigureAwait(false);
+                await Master.Rpc.CallAsync(node, NodeProcedures.BlockdevRemove,
+                    new { disk = InstanceSpecs.Disk(cfg, disk, i, nodeUuid) }, CancellationToken.None).ConfigureAwait(false);
             }
             catch (GanetiException e)
             {
-                Log($"Warning: could not remove disk/{i} on {pnode.Name}: {e.Message}");
+                Log($"Warning: could not remove disk/{i} on {node.Name}: {e.Message}");
             }
         }
         await Master.Config.UpdateAsync(c =>
         {
-            if (c.Instances.Remove(instanceUuid, out var inst))
-                foreach (var d in inst.Disks) c.Disks.Remove(d);
+            if (!c.Instances.Remove(instanceUuid, out var inst))
+                return;
+            foreach (var d in inst.Disks)
+                if (c.Disks.Remove(d, out var disk) && disk.DevType == "drbd" && disk.LogicalId.Count == 6
+                    && !c.Cluster.TcpudpPortPool.Contains(disk.LogicalId[2].GetInt32()))
+                    c.Cluster.TcpudpPortPool.Add(disk.LogicalId[2].GetInt32());
+            if (inst.NetworkPort is { } port && !c.Cluster.TcpudpPortPool.Contains(port))
+                c.Cluster.TcpudpPortPool.Add(port);
         }, CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -525,10 +586,49 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             case "rbd":
                 disk.LogicalId = [Params.Value("rbd"), Params.Value($"{uuid}.rbd.disk{index}")];
                 break;
+            case "drbd":
+            {
+                // Ganeti's layout: a data LV and a 128 MiB metadata LV on each node under the
+                // mirror; a port from the cluster's pool, a minor free on each node, a shared secret.
+                var vg = Params.GetString(spec, "vg") ?? cfg.Cluster.VolumeGroupName;
+                var metaVg = Params.GetString(spec, "metavg") ?? vg;
+                Disk Lv(string v, string lv, long mib) => new()
+                {
+                    Uuid = Guid.NewGuid().ToString(), DevType = "plain", Nodes = [pnodeUuid, snodeUuid!], Size = mib,
+                    LogicalId = [Params.Value(v), Params.Value(lv)], Ctime = now, Mtime = now,
+                };
+                disk.Children = [Lv(vg, $"{uuid}.disk{index}_data", size), Lv(metaVg, $"{uuid}.disk{index}_meta", DrbdMetaSizeMiB)];
+                disk.Nodes = [pnodeUuid, snodeUuid!];
+                var port = AllocatePort(cfg);
+                disk.LogicalId =
+                [
+                    Params.Value(pnodeUuid), Params.Value(snodeUuid!), JsonSerializer.SerializeToElement(port),
+                    JsonSerializer.SerializeToElement(FreeMinor(cfg, pnodeUuid)), JsonSerializer.SerializeToElement(FreeMinor(cfg, snodeUuid!)),
+                    Params.Value(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20))),
+                ];
+                break;
+            }
             default:
                 throw GanetiException.Prereq($"Disk template '{diskTemplate}' cannot be created by this master yet", ErrorCodes.WrongInput);
         }
         return disk;
+    }
+
+    /// <summary>Ganeti's DRBD_META_SIZE.</summary>
+    public const long DrbdMetaSizeMiB = 128;
+
+    /// <summary>The lowest DRBD minor no disk in the configuration uses on the node.</summary>
+    public static int FreeMinor(ConfigData cfg, string nodeUuid)
+    {
+        var used = new HashSet<int>();
+        foreach (var d in cfg.Disks.Values.Where(d => d.DevType == "drbd" && d.LogicalId.Count == 6))
+        {
+            if (d.LogicalId[0].GetString() == nodeUuid) used.Add(d.LogicalId[3].GetInt32());
+            if (d.LogicalId[1].GetString() == nodeUuid) used.Add(d.LogicalId[4].GetInt32());
+        }
+        var minor = 0;
+        while (used.Contains(minor)) minor++;
+        return minor;
     }
 
     private static string CheckRelative(string sub)

@@ -52,11 +52,10 @@ public sealed class LUInstanceGrowDisk : InstanceLockingLU<OpInstanceGrowDisk>
             Log($"Disk/{Op.Disk} is already {disk.Size} MiB");
             return null;
         }
-        var spec = InstanceSpecs.Disk(disk, Op.Disk);
         foreach (var dryRun in new[] { true, false })
             foreach (var n in disk.Nodes)
                 await Master.Rpc.CallAsync(Cfg.Nodes[n], NodeProcedures.BlockdevGrow,
-                    new { disk = spec, amount_mib = delta, dry_run = dryRun }, ct).ConfigureAwait(false);
+                    new { disk = InstanceSpecs.Disk(Cfg, disk, Op.Disk, n), amount_mib = delta, dry_run = dryRun }, ct).ConfigureAwait(false);
         var newSize = disk.Size + delta;
         await Master.Config.UpdateAsync(c =>
         {

@@ -139,11 +139,11 @@ public sealed class FakeHypervisor(GanetiPaths paths, Func<HvNodeInfo>? nodeInfo
             cancellationToken);
     }
 
-    public Task MigrateAsync(InstanceSpec instance, string targetAddress, bool live, CancellationToken cancellationToken)
+    public Task<bool> MigrateAsync(InstanceSpec instance, string targetAddress, bool live, CancellationToken cancellationToken)
     {
         if (!File.Exists(StateFile(instance.Name)))
             throw GanetiException.Exec($"Instance {instance.Name} is not running on the fake hypervisor");
-        return Task.CompletedTask;
+        return Task.FromResult(live);
     }
 
     public Task<HvMigrationStatus> GetMigrationStatusAsync(InstanceSpec instance, CancellationToken cancellationToken) =>

@@ -518,7 +518,13 @@ public sealed class KvmHypervisor : IHypervisor, IAsyncDisposable
         }
     }
 
-    public async Task MigrateAsync(InstanceSpec instance, string targetAddress, bool live, CancellationToken cancellationToken)
+    /// <summary>
+    /// Under TCG (no hardware acceleration) qemu's live migration loses guest writes made while
+    /// memory is copied: a guest that keeps dirtying memory arrives with inconsistent kernel
+    /// data and hangs on the target while qemu reports it running. So without kvm acceleration
+    /// the guest is paused for the copy (a non-live migration), and the caller is told so.
+    /// </summary>
+    public async Task<bool> MigrateAsync(InstanceSpec instance, string targetAddress, bool live, CancellationToken cancellationToken)
     {
         var files = Files(instance.Name);
         if (!KvmProcessRunner.IsQemuOf(ReadPid(files), instance.Name))
@@ -527,6 +533,8 @@ public sealed class KvmHypervisor : IHypervisor, IAsyncDisposable
         var caps = P.ParseMigrationCaps(P.GetString(h, N.MigrationCaps));
         await QmpAsync(files, async q =>
         {
+            if (live && (await q.ExecuteAsync("query-kvm", null, cancellationToken))?["enabled"]?.GetValue<bool>() != true)
+                live = false;
             if (!live)
                 await q.ExecuteAsync("stop", null, cancellationToken);
             if (caps.Count > 0)
@@ -542,6 +550,7 @@ public sealed class KvmHypervisor : IHypervisor, IAsyncDisposable
             }, cancellationToken);
             return null;
         }, cancellationToken);
+        return live;
     }
 
     public async Task<HvMigrationStatus> GetMigrationStatusAsync(InstanceSpec instance, CancellationToken cancellationToken)

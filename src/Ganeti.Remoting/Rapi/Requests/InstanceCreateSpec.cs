@@ -39,6 +39,8 @@ public sealed class InstanceCreateSpec
     public string? SourceNode { get; init; }
     /// <summary>Import mode: the export directory (or its name, relative to the cluster's export directory).</summary>
     public string? SourcePath { get; init; }
+    /// <summary>Import mode: transport compression when the export is on another node than the new primary.</summary>
+    public string? Compress { get; init; }
 
     /// <summary>The body of <c>POST /2/instances</c> (request version 1).</summary>
     public JsonObject ToBody()
@@ -79,6 +81,7 @@ public sealed class InstanceCreateSpec
         if (WaitForSync is { } wfs) b["wait_for_sync"] = wfs;
         if (SourceNode is not null) b["src_node"] = SourceNode;
         if (SourcePath is not null) b["src_path"] = SourcePath;
+        if (Compress is not null) b["compress"] = Compress;
         if (Tags is { Count: > 0 }) b["tags"] = new JsonArray(Tags.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray());
         return b;
     }

@@ -9,7 +9,7 @@ namespace Ganeti.HTools.Bench;
 /// <summary>
 /// Generates clusters, balances each with our library and with Ganeti's hbal (under a time
 /// cap), and prints scores, moves, wall time and the speed ratio.
-/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N]
+/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused]
 /// </summary>
 public static class SideBySide
 {
@@ -17,10 +17,12 @@ public static class SideBySide
     {
         int cap = 900;
         int maxMoves = -1;
+        var search = BalanceSearch.Auto;
         var sizes = new List<(int, int)> { (40, 320), (200, 2000), (1000, 20000) };
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--hbal-cap") cap = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--search") search = Enum.Parse<BalanceSearch>(args[++i], ignoreCase: true);
             else if (args[i] == "--max-moves") maxMoves = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--sizes")
                 sizes = args[++i].Split(',').Select(s => s.Split('x')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
@@ -31,13 +33,20 @@ public static class SideBySide
         foreach (var (nodes, insts) in sizes)
         {
             var file = Path.Combine(Path.GetTempPath(), $"htools-bench-{nodes}x{insts}.txt");
-            File.WriteAllText(file, ClusterGenerator.Generate(new ClusterShape { Nodes = nodes, Instances = insts, Seed = 1, DownInstances = false }));
+            // Denser clusters get bigger nodes, so that they are unbalanced rather than simply full.
+            bool dense = insts > nodes * 12;
+            File.WriteAllText(file, ClusterGenerator.Generate(new ClusterShape
+            {
+                Nodes = nodes, Instances = insts, Seed = 1, DownInstances = false,
+                NodeMemory = dense ? 131072 : 65536, NodeCpus = dense ? 64 : 32, NodeDisk = dense ? 4 * 1024 * 1024 : 2 * 1024 * 1024,
+            }));
             var cd = ClusterLoader.LoadText(File.ReadAllText(file));
             var sw = Stopwatch.StartNew();
-            var bal = Balancer.ForGroup(cd, 0, new BalanceOptions { MaxLength = maxMoves });
+            var bal = Balancer.ForGroup(cd, 0, new BalanceOptions { MaxLength = maxMoves, Search = search });
             double ini = bal.CurrentScore();
             var plan = bal.Run();
             sw.Stop();
+            Console.Error.WriteLine($"{nodes}x{insts}: {plan.Count} moves, {bal.ExhaustiveRounds} exhaustive rounds, {bal.FocusedRounds} focused rounds, {sw.Elapsed.TotalSeconds:F1} s");
             double fin = plan.Count > 0 ? plan[^1].Score : ini;
             string theirs = "not installed";
             string ratio = "-";

@@ -51,6 +51,12 @@ public interface IMasterService
 
     /// <summary>The current configuration snapshot; callers must not modify it.</summary>
     ConfigData ReadConfig();
+
+    /// <summary>A balancing plan (hbal) computed from the configuration and the nodes' live facts.</summary>
+    Task<JsonObject> BalancePlanAsync(Allocation.BalanceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The cluster's spare capacity (hspace) computed from the configuration and the nodes' live facts.</summary>
+    Task<JsonObject> CapacityAsync(Allocation.CapacityRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>The answer of a job-change wait: field values and log entries newer than the caller's.</summary>

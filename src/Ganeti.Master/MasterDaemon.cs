@@ -27,7 +27,9 @@ public sealed class MasterDaemon : IAsyncDisposable
     {
         Context = context;
         Scheduler = scheduler;
-        Service = new MasterService(context, scheduler);
+        var service = new MasterService(context, scheduler);
+        Service = service;
+        context.SubmitJobs = service.SubmitFollowUpsAsync;
         archiver = new Timer(_ => ArchiveOldJobs(context), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
     }
 

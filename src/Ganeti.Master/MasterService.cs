@@ -27,29 +27,78 @@ public sealed class MasterService(MasterContext master, JobScheduler scheduler) 
         return ids;
     }
 
+    /// <summary>
+    /// Submits the follow-up jobs of an opcode: each job is checked on its own, and one that
+    /// cannot be accepted is reported as [false, reason] while the others are queued.
+    /// </summary>
+    public async Task<JsonArray> SubmitFollowUpsAsync(IReadOnlyList<IReadOnlyList<JsonObject>> jobs)
+    {
+        var results = new JsonNode?[jobs.Count];
+        var accepted = new List<(int Index, IReadOnlyList<JsonObject> Ops)>();
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            try
+            {
+                accepted.Add((i, Normalize(jobs[i], requireUnit: false)));
+            }
+            catch (GanetiException e)
+            {
+                results[i] = new JsonArray(false, e.Message);
+            }
+        }
+        if (accepted.Count > 0)
+        {
+            try
+            {
+                var entries = master.Queue.Add(accepted.Select(a => a.Ops).ToList());
+                scheduler.Kick();
+                for (int k = 0; k < accepted.Count; k++)
+                    results[accepted[k].Index] = new JsonArray(true, entries[k].Job.Id);
+                await master.Replication.Queue.FlushAsync().ConfigureAwait(false);
+            }
+            catch (GanetiException e)
+            {
+                foreach (var a in accepted) results[a.Index] ??= new JsonArray(false, e.Message);
+            }
+        }
+        return new JsonArray(results);
+    }
+
+    /// <summary>
+    /// Parses and re-serializes each opcode; with <paramref name="requireUnit"/>, refuses opcodes
+    /// this master has no logical unit for. Follow-up jobs are only parsed: an opcode without a
+    /// unit fails in its own job, where its error is visible, instead of hiding the plan.
+    /// </summary>
+    private static List<JsonObject> Normalize(IReadOnlyList<JsonObject> ops, bool requireUnit = true)
+    {
+        if (ops.Count == 0)
+            throw GanetiException.WrongInput("A job needs at least one opcode");
+        var list = new List<JsonObject>();
+        foreach (var input in ops)
+        {
+            var op = OpCodeSerializer.FromJson(input);
+            if (requireUnit && !LuRegistry.Supports(op.OpId))
+                throw GanetiException.Prereq($"Opcode {op.OpId} is not supported by this master yet", ErrorCodes.WrongInput);
+            list.Add(OpCodeSerializer.ToJson(op));
+        }
+        return list;
+    }
+
     private IReadOnlyList<long> Submit(IReadOnlyList<IReadOnlyList<JsonObject>> jobs)
     {
         if (jobs.Count == 0)
             throw GanetiException.WrongInput("No jobs given");
-        var normalized = new List<IReadOnlyList<JsonObject>>();
-        foreach (var ops in jobs)
-        {
-            if (ops.Count == 0)
-                throw GanetiException.WrongInput("A job needs at least one opcode");
-            var list = new List<JsonObject>();
-            foreach (var input in ops)
-            {
-                var op = OpCodeSerializer.FromJson(input);
-                if (!LuRegistry.Supports(op.OpId))
-                    throw GanetiException.Prereq($"Opcode {op.OpId} is not supported by this master yet", ErrorCodes.WrongInput);
-                list.Add(OpCodeSerializer.ToJson(op));
-            }
-            normalized.Add(list);
-        }
+        var normalized = jobs.Select(ops => (IReadOnlyList<JsonObject>)Normalize(ops)).ToList();
         var entries = master.Queue.Add(normalized);
         scheduler.Kick();
         return entries.Select(e => e.Job.Id).ToList();
     }
+
+    public Task<JsonObject> BalancePlanAsync(Allocation.BalanceRequest request, CancellationToken cancellationToken) =>
+        Allocation.ClusterPlanner.BalanceAsync(master, request, cancellationToken);
+
+    public Task<JsonObject> CapacityAsync(Allocation.CapacityRequest request, CancellationToken cancellationToken) =>
+        Allocation.ClusterPlanner.CapacityAsync(master, request, cancellationToken);
 
     public Job? GetJob(long id) => master.Queue.ReadJob(id);
 

@@ -21,4 +21,6 @@ public sealed record BalanceOptions
     public bool StrictN1 { get; init; } = true;
     /// <summary>Evaluate candidate moves on several threads.</summary>
     public bool Parallel { get; init; } = true;
+    /// <summary>How each round looks for the best move (see <see cref="BalanceSearch"/>).</summary>
+    public BalanceSearch Search { get; init; } = BalanceSearch.Auto;
 }

@@ -70,39 +70,56 @@ public sealed class Balancer
         return plan;
     }
 
-    private readonly record struct Best(double Score, int InstOrdinal, Move Move)
+    private readonly record struct Best(double Score, int Instance, Move Move)
     {
-        public bool Found => InstOrdinal >= 0;
+        public bool Found => Instance >= 0;
+        public static Best None(double score) => new(score, -1, default);
     }
+
+    /// <summary>Below this many candidate moves per round the exhaustive search is cheap enough.</summary>
+    private const long FocusThreshold = 200_000;
+
+    private int _fullScans, _focusedRounds;
+
+    /// <summary>Rounds that scored every move of every instance.</summary>
+    public int ExhaustiveRounds => _fullScans;
+    /// <summary>Rounds that found their move among the outlier nodes only.</summary>
+    public int FocusedRounds => _focusedRounds;
 
     /// <summary>One balancing round; null when no move improves the cluster enough.</summary>
     public Placement? Step(double iniScore)
     {
         var victims = Victims();
         double baseScore = _board.Score;
-        Best best = new(baseScore, -1, default);
+        bool focused = _opt.Search switch
+        {
+            BalanceSearch.Exhaustive => false,
+            BalanceSearch.Focused => true,
+            _ => (long)victims.Length * _onlineNodes.Length * 4 >= FocusThreshold,
+        };
+        Best best = Best.None(baseScore);
+        bool Acceptable(Best b) => b.Found && b.Score < baseScore
+            && (iniScore > _opt.MinGainLimit || iniScore - b.Score >= _opt.MinGain);
         if (victims.Length > 0)
         {
-            int workers = _opt.Parallel ? Math.Min(Environment.ProcessorCount, Math.Max(1, victims.Length / 8)) : 1;
-            if (workers <= 1)
-                best = Search(victims, 0, victims.Length, baseScore);
-            else
+            if (focused)
             {
-                var results = new Best[workers];
-                int chunk = (victims.Length + workers - 1) / workers;
-                System.Threading.Tasks.Parallel.For(0, workers, w =>
+                int k = FocusWidth(_onlineNodes.Length);
+                while (k * 2 < _onlineNodes.Length)
                 {
-                    int from = w * chunk, to = Math.Min(victims.Length, from + chunk);
-                    results[w] = from < to ? Search(victims, from, to, baseScore) : new Best(baseScore, -1, default);
-                });
-                foreach (var r in results)
-                    if (r.Found && r.Score < best.Score) best = r;
+                    best = FocusedSearch(victims, baseScore, k);
+                    if (Acceptable(best)) { _focusedRounds++; break; }
+                    k *= 4;
+                }
+            }
+            if (!Acceptable(best))
+            {
+                _fullScans++;
+                best = Search(victims, _onlineNodes, baseScore);
             }
         }
-        if (!best.Found) return null;
-        if (!(best.Score < baseScore && (iniScore > _opt.MinGainLimit || iniScore - best.Score >= _opt.MinGain)))
-            return null;
-        var inst = _cd.Instances[victims[best.InstOrdinal]];
+        if (!Acceptable(best)) return null;
+        var inst = _cd.Instances[best.Instance];
         var t = new Touched();
         if (!_sim.Simulate(inst, best.Move, _opt.IgnoreSoftErrors, ref t))
             throw new InvalidOperationException("A move that was valid during the search failed when applied");
@@ -111,6 +128,69 @@ public sealed class Balancer
         _board.Recompute();
         double fresh = CurrentScore();
         return new Placement(inst.Index, t.NewPrimary, t.NewSecondary, best.Move, fresh, oldP, oldS);
+    }
+
+    /// <summary>How many source and target nodes a focused round starts with.</summary>
+    private static int FocusWidth(int nodes) => Math.Clamp(nodes / 8, 8, 64);
+
+    /// <summary>
+    /// Scores the moves of the instances on the <paramref name="width"/> most loaded nodes onto
+    /// the <paramref name="width"/> least loaded ones (plus their failovers). Load is each
+    /// node's weighted deviation from the mean over the score's spread metrics, signed so that
+    /// less free memory or disk, more reservation, vcpus or spindles count as more load, with
+    /// N+1 failures first.
+    /// </summary>
+    private Best FocusedSearch(int[] victims, double baseScore, int width)
+    {
+        var load = _board.NodeLoads(_onlineNodes);
+        var byLoad = Enumerable.Range(0, _onlineNodes.Length).OrderByDescending(k => load[k]).ThenBy(k => k).ToArray();
+        var source = new bool[_nodes.Length];
+        for (int k = 0; k < width; k++) source[_onlineNodes[byLoad[k]]] = true;
+        var targets = new int[width];
+        for (int k = 0; k < width; k++) targets[k] = _onlineNodes[byLoad[^(k + 1)]];
+        Array.Sort(targets);
+        // Offline nodes are the worst sources of all: instances on them always take part.
+        var picked = new List<int>();
+        foreach (var idx in victims)
+        {
+            var i = _cd.Instances[idx];
+            bool onSource = source[i.PNode] || _nodes[i.PNode].Offline
+                || (i.SNode >= 0 && (source[i.SNode] || _nodes[i.SNode].Offline));
+            if (onSource) picked.Add(idx);
+        }
+        return Search(picked.ToArray(), targets, baseScore);
+    }
+
+    private int Workers(int items) => _opt.Parallel ? Math.Min(Environment.ProcessorCount, Math.Max(1, items / 8)) : 1;
+
+    /// <summary>Scores every move of the given instances onto the given targets, in parallel chunks, keeping the first best.</summary>
+    private Best Search(int[] victims, int[] targets, double baseScore)
+    {
+        int count = victims.Length;
+        int workers = Workers(count);
+        Best Chunk(int from, int to)
+        {
+            var best = Best.None(baseScore);
+            var t = new Touched();
+            for (int v = from; v < to; v++)
+            {
+                var r = ScoreInstance(victims[v], targets, baseScore, ref t);
+                if (r.Found && r.Score < best.Score) best = r;
+            }
+            return best;
+        }
+        if (workers <= 1) return Chunk(0, count);
+        var results = new Best[workers];
+        int chunk = (count + workers - 1) / workers;
+        System.Threading.Tasks.Parallel.For(0, workers, w =>
+        {
+            int from = w * chunk, to = Math.Min(count, from + chunk);
+            results[w] = from < to ? Chunk(from, to) : Best.None(baseScore);
+        });
+        var bestAll = Best.None(baseScore);
+        foreach (var r in results)
+            if (r.Found && r.Score < bestAll.Score) bestAll = r;
+        return bestAll;
     }
 
     private int[] Victims()
@@ -130,57 +210,54 @@ public sealed class Balancer
         return list.ToArray();
     }
 
-    private Best Search(int[] victims, int from, int to, double baseScore)
+    /// <summary>The best improving move of one instance (its failover, or onto one of the targets).</summary>
+    private Best ScoreInstance(int idx, int[] targets, double baseScore, ref Touched t)
     {
-        var best = new Best(baseScore, -1, default);
-        var t = new Touched();
+        var best = Best.None(baseScore);
         Span<MoveKind> kinds = stackalloc MoveKind[4];
         bool force = _opt.IgnoreSoftErrors;
-        for (int v = from; v < to; v++)
+        var inst = _cd.Instances[idx];
+        int op = inst.PNode, os = inst.SNode;
+        var mir = inst.MirrorType;
+        bool useSecondary = os >= 0 && _isOnlineMember[os] && _opt.InstanceMoves;
+        if (mir == MirrorType.Internal && useSecondary)
+            Try(inst, Move.Failover, op, os, ref best, ref t, force);
+        int nk = 0;
+        if (mir == MirrorType.External)
         {
-            var inst = _cd.Instances[victims[v]];
-            int op = inst.PNode, os = inst.SNode;
-            var mir = inst.MirrorType;
-            bool useSecondary = os >= 0 && _isOnlineMember[os] && _opt.InstanceMoves;
-            if (mir == MirrorType.Internal && useSecondary)
-                Try(inst, Move.Failover, v, op, os, ref best, ref t, force);
-            int nk = 0;
-            if (mir == MirrorType.External)
+            if (_opt.InstanceMoves) kinds[nk++] = MoveKind.FailoverToAny;
+        }
+        else if (mir == MirrorType.Internal && _opt.DiskMoves)
+        {
+            bool primaryDrained = _nodes[op].Offline;
+            if (!_opt.InstanceMoves) kinds[nk++] = MoveKind.ReplaceSecondary;
+            else if (_opt.RestrictedMigration && !primaryDrained) kinds[nk++] = MoveKind.ReplaceSecondary;
+            else if (useSecondary && !_opt.RestrictedMigration)
             {
-                if (_opt.InstanceMoves) kinds[nk++] = MoveKind.FailoverToAny;
+                kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
+                kinds[nk++] = MoveKind.ReplacePrimary; kinds[nk++] = MoveKind.FailoverAndReplace;
             }
-            else if (mir == MirrorType.Internal && _opt.DiskMoves)
+            else if (useSecondary)
             {
-                bool primaryDrained = _nodes[op].Offline;
-                if (!_opt.InstanceMoves) kinds[nk++] = MoveKind.ReplaceSecondary;
-                else if (_opt.RestrictedMigration && !primaryDrained) kinds[nk++] = MoveKind.ReplaceSecondary;
-                else if (useSecondary && !_opt.RestrictedMigration)
-                {
-                    kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
-                    kinds[nk++] = MoveKind.ReplacePrimary; kinds[nk++] = MoveKind.FailoverAndReplace;
-                }
-                else if (useSecondary)
-                {
-                    kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
-                    kinds[nk++] = MoveKind.FailoverAndReplace;
-                }
-                else
-                {
-                    kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
-                }
+                kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
+                kinds[nk++] = MoveKind.FailoverAndReplace;
             }
-            if (nk == 0) continue;
-            foreach (var tdx in _onlineNodes)
+            else
+            {
+                kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
+            }
+        }
+        if (nk > 0)
+            foreach (var tdx in targets)
             {
                 if (tdx == op || tdx == os) continue;
                 for (int k = 0; k < nk; k++)
-                    Try(inst, new Move(kinds[k], tdx), v, op, os, ref best, ref t, force);
+                    Try(inst, new Move(kinds[k], tdx), op, os, ref best, ref t, force);
             }
-        }
         return best;
     }
 
-    private void Try(Instance inst, Move mv, int ordinal, int op, int os, ref Best best, ref Touched t, bool force)
+    private void Try(Instance inst, Move mv, int op, int os, ref Best best, ref Touched t, bool force)
     {
         if (!_sim.Simulate(inst, mv, force, ref t)) return;
         if (_opt.StrictN1)
@@ -191,6 +268,6 @@ public sealed class Balancer
             }
         double mapDelta = mv.Kind == MoveKind.ReplaceSecondary ? 0 : _board.MapDelta(inst, op, t.NewPrimary);
         double score = _board.Evaluate(t, mapDelta);
-        if (score < best.Score) best = new Best(score, ordinal, mv);
+        if (score < best.Score) best = new Best(score, inst.Index, mv);
     }
 }

@@ -105,10 +105,11 @@ public static partial class HToolsCli
         var cd = LoadCluster(o, err);
         var pol = cd.Policy;
         var template = o.DiskTemplate is not null ? DiskTemplates.FromRaw(o.DiskTemplate) : pol.DiskTemplates.FirstOrDefault(DiskTemplate.Drbd);
+        // A spec given on the command line without its spindle count uses one spindle, as hspace does.
         ISpec ParseSpec(string s, ISpec def)
         {
             var f = s.Split(',').Select(x => int.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-            return def with { DiskSize = f[0], MemorySize = f[1], CpuCount = f[2], SpindleUse = f.Length > 3 ? f[3] : def.SpindleUse };
+            return def with { DiskSize = f[0], MemorySize = f[1], CpuCount = f[2], SpindleUse = f.Length > 3 ? f[3] : 1 };
         }
         var std = o.StandardAlloc is not null ? ParseSpec(o.StandardAlloc, pol.Std) : pol.Std;
         var maxSpec = pol.MinMax.Count > 0 ? pol.MinMax[^1].Max : ISpec.DefaultMax;

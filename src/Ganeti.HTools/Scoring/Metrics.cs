@@ -35,6 +35,12 @@ public static class Metrics
         Kind.StdDev, Kind.Sum, Kind.Map, Kind.Sum,
     };
 
+    /// <summary>+1 where a higher per-node value means a more loaded node, -1 where it means a freer one.</summary>
+    public static readonly double[] LoadSign =
+    {
+        -1, -1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1, -1, 1, 1, 1, 1, 1,
+    };
+
     /// <summary>Whether the metric aggregates online nodes (true) or offline nodes (false).</summary>
     public static readonly bool[] ForOnline =
     {

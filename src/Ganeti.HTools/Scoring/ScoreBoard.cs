@@ -136,6 +136,34 @@ public sealed class ScoreBoard
         return score;
     }
 
+    /// <summary>
+    /// How loaded each of the given nodes is compared to the others: the weighted sum of its
+    /// standardized deviations over the spread metrics, signed so that less free memory or
+    /// disk and more reserved memory, vcpus, load or spindles count as more; a node failing
+    /// N+1 outranks every node that does not.
+    /// </summary>
+    public double[] NodeLoads(int[] nodes)
+    {
+        var load = new double[nodes.Length];
+        double n = _onlineCount;
+        for (int m = 0; m < M; m++)
+        {
+            if (Metrics.Kinds[m] != Metrics.Kind.StdDev || !Metrics.ForOnline[m] || n == 0) continue;
+            double mean = _sum[m] / n;
+            double v = _sumSq[m] / n - mean * mean;
+            if (!(v > 1e-18)) continue;
+            double scale = Metrics.Weights[m] * Metrics.LoadSign[m] / Math.Sqrt(v);
+            for (int k = 0; k < nodes.Length; k++)
+            {
+                int i = nodes[k];
+                load[k] += scale * (_cache[i * M + m] - _shift[m] - mean);
+            }
+        }
+        for (int k = 0; k < nodes.Length; k++)
+            if (_nodes[nodes[k]].State.FailN1) load[k] += 1e6;
+        return load;
+    }
+
     /// <summary>Change of the location-exclusion metric when an instance's primary moves from one node to another (from -1: a new instance).</summary>
     public double MapDelta(Instance inst, int fromNode, int toNode)
     {

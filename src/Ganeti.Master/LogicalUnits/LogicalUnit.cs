@@ -43,6 +43,19 @@ public abstract class LogicalUnit
 
     protected void Log(string message) => Job.Log(message);
 
+    /// <summary>Jobs the master submits once this unit succeeded (Ganeti's ResultWithJobs), or null.</summary>
+    public IReadOnlyList<IReadOnlyList<JsonObject>>? FollowUpJobs { get; private set; }
+
+    /// <summary>
+    /// Ganeti's ResultWithJobs: the jobs are submitted after execution, and the opcode's result
+    /// becomes <paramref name="other"/> plus "jobs": one [true, job id] or [false, error] per job.
+    /// </summary>
+    protected JsonObject ResultWithJobs(IEnumerable<IReadOnlyList<JsonObject>> jobs, JsonObject? other = null)
+    {
+        FollowUpJobs = jobs.ToList();
+        return other ?? new JsonObject();
+    }
+
     protected Node NodeByUuid(string uuid) => Cfg.Nodes[uuid];
 }
 

@@ -43,11 +43,14 @@ public static class LuRegistry
         [typeof(OpNodeAdd)] = For<OpNodeAdd, LUNodeAdd>(),
         [typeof(OpNodeRemove)] = For<OpNodeRemove, LUNodeRemove>(),
         [typeof(OpNodeSetParams)] = For<OpNodeSetParams, LUNodeSetParams>(),
+        [typeof(OpNodeEvacuate)] = For<OpNodeEvacuate, LUNodeEvacuate>(),
+        [typeof(OpInstanceChangeGroup)] = For<OpInstanceChangeGroup, LUInstanceChangeGroup>(),
         [typeof(OpTagsGet)] = For<OpTagsGet, LUTagsGet>(),
         [typeof(OpTagsSet)] = For<OpTagsSet, LUTagsSet>(),
         [typeof(OpTagsDel)] = For<OpTagsDel, LUTagsDel>(),
         [typeof(OpTagsSearch)] = For<OpTagsSearch, LUTagsSearch>(),
         [typeof(OpTestDelay)] = For<OpTestDelay, LUTestDelay>(),
+        [typeof(OpTestDummy)] = For<OpTestDummy, LUTestDummy>(),
         [typeof(OpOsDiagnose)] = For<OpOsDiagnose, LUOsDiagnose>(),
     };
 

@@ -19,6 +19,12 @@ public sealed class MasterContext
     public required QueryEngine Query { get; init; }
     public required ConfigReplicator Replication { get; init; }
 
+    /// <summary>
+    /// Submits jobs a logical unit asked for (Ganeti's ResultWithJobs): one [true, job id] or
+    /// [false, error message] per job. Set by the master once its scheduler exists.
+    /// </summary>
+    public Func<IReadOnlyList<IReadOnlyList<System.Text.Json.Nodes.JsonObject>>, Task<System.Text.Json.Nodes.JsonArray>>? SubmitJobs { get; set; }
+
     /// <summary>SSH access to nodes (host keys); null where nodes are reached otherwise (embedded, tests).</summary>
     public NodeSsh? Ssh { get; init; }
 

@@ -42,11 +42,27 @@ public sealed class Processor(MasterContext master) : IOpExecutor
                 context.Log("Dry run: the checks passed, nothing was changed");
                 return lu.DryRunResult;
             }
-            return await lu.ExecAsync(cancellationToken).ConfigureAwait(false);
+            var result = await lu.ExecAsync(cancellationToken).ConfigureAwait(false);
+            if (lu.FollowUpJobs is { } jobs)
+                result = await SubmitFollowUpsAsync(result, jobs, context).ConfigureAwait(false);
+            return result;
         }
         finally
         {
             master.Locks.Release(owner);
         }
+    }
+
+    private async Task<JsonNode?> SubmitFollowUpsAsync(JsonNode? result, IReadOnlyList<IReadOnlyList<JsonObject>> jobs, OpContext context)
+    {
+        var submit = master.SubmitJobs ?? throw new InvalidOperationException("This master cannot submit follow-up jobs");
+        var obj = result as JsonObject ?? new JsonObject();
+        var submitted = jobs.Count == 0 ? new JsonArray() : await submit(jobs).ConfigureAwait(false);
+        obj["jobs"] = submitted;
+        int ok = submitted.Count(j => j is JsonArray a && a[0]?.GetValue<bool>() == true);
+        context.Log(ok == submitted.Count
+            ? $"Submitted {ok} follow-up job(s)"
+            : $"Submitted {ok} of {submitted.Count} follow-up job(s); see the result for the others");
+        return obj;
     }
 }

@@ -306,6 +306,27 @@ public sealed class RapiClient : IDisposable
     public Task<long> SubmitJobAsync(IEnumerable<JsonObject> opcodes, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.SubmitJob(opcodes, dryRun, reason), ct);
 
+    /// <summary><c>POST /2/nodes/N/evacuate</c>: the job computing the evacuation; its result lists the follow-up jobs.</summary>
+    public Task<long> EvacuateNodeAsync(string name, string mode, string? iallocator = null, string? remoteNode = null,
+        bool earlyRelease = false, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.EvacuateNode(name, mode, iallocator, remoteNode, earlyRelease, dryRun, reason), ct);
+
+    /// <summary><c>GET /2/cluster/balance</c> (GanetiCluster extension): the balancing plan the master computes.</summary>
+    public async Task<GntBalancePlan> GetBalancePlanAsync(int? maxMoves = null, double? minGain = null, bool evacuateOnly = false,
+        bool noDiskMoves = false, bool noInstanceMoves = false, string? group = null, CancellationToken ct = default)
+    {
+        var req = RapiRequests.GetBalancePlan(maxMoves, minGain, evacuateOnly, noDiskMoves, noInstanceMoves, group);
+        return GntBalancePlan.FromWire(await SendAsync(req, ct).ConfigureAwait(false) as JsonObject ?? throw Protocol(req, "an object"));
+    }
+
+    /// <summary><c>GET /2/cluster/capacity</c> (GanetiCluster extension): how many more instances fit.</summary>
+    public async Task<GntClusterCapacity> GetCapacityAsync(string? diskTemplate = null, string? standardSpec = null, string? tieredSpec = null,
+        CancellationToken ct = default)
+    {
+        var req = RapiRequests.GetCapacity(diskTemplate, standardSpec, tieredSpec);
+        return GntClusterCapacity.FromWire(await SendAsync(req, ct).ConfigureAwait(false) as JsonObject ?? throw Protocol(req, "an object"));
+    }
+
     // ---- query -----------------------------------------------------------------------------
 
     /// <summary><c>GET /2/query/RES?fields=a,b</c>.</summary>

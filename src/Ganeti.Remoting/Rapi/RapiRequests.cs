@@ -270,6 +270,41 @@ public static class RapiRequests
         return new(HttpMethod.Post, "/2/jobs", Common(dryRun, reason), ops);
     }
 
+    /// <summary><c>POST /2/nodes/N/evacuate</c> (gnt-node evacuate), Ganeti's node-evac-res1 body.</summary>
+    public static RapiRequest EvacuateNode(string name, string mode, string? iallocator = null, string? remoteNode = null,
+        bool earlyRelease = false, bool dryRun = false, string? reason = null)
+    {
+        var body = new JsonObject { ["mode"] = mode };
+        if (iallocator is not null) body["iallocator"] = iallocator;
+        if (remoteNode is not null) body["remote_node"] = remoteNode;
+        if (earlyRelease) body["early_release"] = true;
+        return new(HttpMethod.Post, $"/2/nodes/{Seg(Required(name))}/evacuate", Common(dryRun, reason), body);
+    }
+
+    /// <summary><c>GET /2/cluster/balance</c> (GanetiCluster extension): an hbal plan.</summary>
+    public static RapiRequest GetBalancePlan(int? maxMoves = null, double? minGain = null, bool evacuateOnly = false,
+        bool noDiskMoves = false, bool noInstanceMoves = false, string? group = null)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (maxMoves is { } m) q.Add(new("max-moves", m.ToString(CultureInfo.InvariantCulture)));
+        if (minGain is { } g) q.Add(new("min-gain", g.ToString("R", CultureInfo.InvariantCulture)));
+        if (evacuateOnly) q.Add(new("evac-mode", "1"));
+        if (noDiskMoves) q.Add(new("no-disk-moves", "1"));
+        if (noInstanceMoves) q.Add(new("no-instance-moves", "1"));
+        if (group is not null) q.Add(new("group", group));
+        return new(HttpMethod.Get, "/2/cluster/balance", q);
+    }
+
+    /// <summary><c>GET /2/cluster/capacity</c> (GanetiCluster extension): hspace's figures; specs are disk,memory,cpus[,spindles].</summary>
+    public static RapiRequest GetCapacity(string? diskTemplate = null, string? standardSpec = null, string? tieredSpec = null)
+    {
+        var q = new List<KeyValuePair<string, string>>();
+        if (diskTemplate is not null) q.Add(new("disk-template", diskTemplate));
+        if (standardSpec is not null) q.Add(new("standard-spec", standardSpec));
+        if (tieredSpec is not null) q.Add(new("tiered-spec", tieredSpec));
+        return new(HttpMethod.Get, "/2/cluster/capacity", q);
+    }
+
     public static RapiRequest Query(string resource, IEnumerable<string> fields) =>
         new(HttpMethod.Get, $"/2/query/{Seg(resource)}", Q(("fields", string.Join(",", fields))));
 

@@ -49,6 +49,20 @@ public sealed class BalancingProperties
     }
 
     [Fact]
+    public void AFocusedPlanEndsWhereAnExhaustiveRoundFindsNoMove()
+    {
+        Prop.ForAll(Shapes.ToArbitrary(), shape =>
+        {
+            var cd = Load(shape);
+            var focused = Balancer.ForGroup(cd, 0, new BalanceOptions { Search = BalanceSearch.Focused });
+            var plan = focused.Run();
+            double score = plan.Count > 0 ? plan[^1].Score : focused.CurrentScore();
+            var check = Balancer.ForGroup(cd, 0, new BalanceOptions { Search = BalanceSearch.Exhaustive });
+            return score <= focused.OptimalScore() + 1e-9 || check.Step(score) is null;
+        }).Check(Cfg);
+    }
+
+    [Fact]
     public void TheScoreNeverRisesAlongAPlan()
     {
         Prop.ForAll(Shapes.ToArbitrary(), shape =>

@@ -211,4 +211,19 @@ public sealed class FakeMasterService : IMasterService
     };
 
     public ConfigData ReadConfig() => Config;
+
+    public Allocation.BalanceRequest? LastBalanceRequest { get; private set; }
+    public Allocation.CapacityRequest? LastCapacityRequest { get; private set; }
+
+    public Task<JsonObject> BalancePlanAsync(Allocation.BalanceRequest request, CancellationToken cancellationToken)
+    {
+        LastBalanceRequest = request;
+        return Task.FromResult(new JsonObject { ["initial_score"] = 2.5, ["final_score"] = 1.0, ["moves"] = 0, ["jobsets"] = new JsonArray(), ["groups"] = new JsonArray() });
+    }
+
+    public Task<JsonObject> CapacityAsync(Allocation.CapacityRequest request, CancellationToken cancellationToken)
+    {
+        LastCapacityRequest = request;
+        return Task.FromResult(new JsonObject { ["disk_template"] = "drbd" });
+    }
 }

@@ -214,7 +214,7 @@ public sealed class RapiRouteTableTests
     public void Empty_segments_do_not_match(string path) => Assert.Null(_table.Match(path));
 
     [Fact]
-    public void Every_ganeti_resource_is_mapped()
+    public void Every_ganeti_resource_is_mapped_plus_only_the_documented_extensions()
     {
         string[] ganeti =
         [
@@ -236,6 +236,8 @@ public sealed class RapiRouteTableTests
             "/2/redistribute-config", "/2/features", "/2/modify", "/2/query/{resource}", "/2/query/{resource}/fields",
             "/2/filters", "/2/filters/{filter}",
         ];
-        Assert.Equal(ganeti.Order(), _table.Resources.Select(r => r.Template).Order());
+        // GanetiCluster's additions, described in docs/rapi.md.
+        string[] extensions = ["/2/cluster/balance", "/2/cluster/capacity"];
+        Assert.Equal(ganeti.Concat(extensions).Order(), _table.Resources.Select(r => r.Template).Order());
     }
 }

@@ -24,11 +24,70 @@ public static class ClusterResources
         t.Add("/2/os", "os").Get(GetOperatingSystemsAsync);
         t.Add("/2/redistribute-config", "redist_config")
             .Put(RapiResources.Opcode("OP_CLUSTER_REDIST_CONF", r => (r.Body, null)));
+        // GanetiCluster extensions (Ganeti has no opcode for hbal or hspace): plans, not changes.
+        t.Add("/2/cluster/balance", "cluster_balance").Get(GetBalanceAsync);
+        t.Add("/2/cluster/capacity", "cluster_capacity").Get(GetCapacityAsync);
         t.Add("/2/modify", "cluster_modify").Put(r =>
         {
             Forbid(r, "compression_tools");
             return r.SubmitOpcodeAsync("OP_CLUSTER_SET_PARAMS", r.Body);
         });
+    }
+
+    private static double CheckDouble(RapiRequest r, string name, double defaultValue)
+    {
+        var text = r.CheckString(name);
+        if (text is null) return defaultValue;
+        if (double.TryParse(text.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            && double.IsFinite(v))
+            return v;
+        throw RapiException.BadRequest($"Invalid value for the '{name}' parameter: '{text}' is not a number");
+    }
+
+    private static async Task<JsonNode?> GetBalanceAsync(RapiRequest r)
+    {
+        var maxMoves = r.CheckInt("max-moves", -1);
+        if (maxMoves < -1 || maxMoves > int.MaxValue)
+            throw RapiException.BadRequest($"Invalid value for the 'max-moves' parameter: {maxMoves}");
+        var request = new Allocation.BalanceRequest
+        {
+            MaxMoves = (int)maxMoves,
+            MinGain = CheckDouble(r, "min-gain", 1e-2),
+            MinGainLimit = CheckDouble(r, "min-gain-limit", 1e-1),
+            EvacuateOnly = r.CheckBool("evac-mode"),
+            DiskMoves = !r.CheckBool("no-disk-moves"),
+            InstanceMoves = !r.CheckBool("no-instance-moves"),
+            Group = r.CheckString("group"),
+        };
+        if (request.MinGain < 0)
+            throw RapiException.BadRequest("Invalid value for the 'min-gain' parameter: it must not be negative");
+        return await r.Master.BalancePlanAsync(request, r.Aborted);
+    }
+
+    /// <summary>A spec as hspace takes it: disk,memory,cpus[,spindles].</summary>
+    private static HTools.Model.ISpec? CheckSpec(RapiRequest r, string name)
+    {
+        var text = r.CheckString(name);
+        if (text is null) return null;
+        var parts = text.Split(',');
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i].Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] <= 0)
+                throw RapiException.BadRequest($"Invalid value for the '{name}' parameter: '{text}' is not disk,memory,cpus[,spindles] in positive whole numbers");
+        if (values.Length is < 3 or > 4)
+            throw RapiException.BadRequest($"Invalid value for the '{name}' parameter: '{text}' is not disk,memory,cpus[,spindles]");
+        return new HTools.Model.ISpec(values[1], values[2], values[0], 1, 1, values.Length > 3 ? values[3] : 1);
+    }
+
+    private static async Task<JsonNode?> GetCapacityAsync(RapiRequest r)
+    {
+        var request = new Allocation.CapacityRequest
+        {
+            DiskTemplate = r.CheckString("disk-template"),
+            Standard = CheckSpec(r, "standard-spec"),
+            Tiered = CheckSpec(r, "tiered-spec"),
+        };
+        return await r.Master.CapacityAsync(request, r.Aborted);
     }
 
     /// <summary>Ganeti's *_FORBIDDEN: parameters RAPI may not set, in the query or the body.</summary>

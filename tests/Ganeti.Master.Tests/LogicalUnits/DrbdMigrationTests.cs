@@ -204,6 +204,28 @@ public class DrbdMigrationTests
     }
 
     [Fact]
+    public async Task WhenTheSourceCannotBeDemotedTheErrorSaysWhereTheGuestRunsAndCleanupRepairsTheMirror()
+    {
+        await using var lab = await LabAsync();
+        var (c, n2, n3) = lab;
+        n2.FailDrbdsetup(cmd => cmd.Arguments[0] == "secondary" ? "0: State change failed: (-12) Device is held open by someone" : null);
+        var error = Error(await c.RunAsync(Migrate()));
+        Assert.Contains("now runs on node node3.test", error.Message);
+        Assert.Contains("could not return to single-primary mode", error.Message);
+        Assert.Contains("cleanup", error.Message);
+        Assert.Equal(("node3.test", "node2.test"), Nodes(c));
+        Assert.True(RunsOn(c, "node3.test"));
+        Assert.Equal((true, "Connected", true), n2.Minors[0]);
+
+        n2.FailDrbdsetup(null);
+        var cleanup = await c.RunAsync(Migrate(new { cleanup = true }));
+        AssertOk(cleanup);
+        Assert.Contains(cleanup.Ops[0].Log, l => l.Message == "* instance confirmed to be running on its primary node (node3.test)");
+        Assert.Equal(("node3.test", "node2.test"), Nodes(c));
+        AssertSinglePrimary(n3, n2);
+    }
+
+    [Fact]
     public async Task WithoutDualPrimaryTheKernelModelRefusesASecondPrimary()
     {
         // The model the tests above rely on refuses what DRBD refuses: two primaries on a single-primary link.

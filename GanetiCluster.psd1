@@ -29,6 +29,7 @@
         'Import-GntInstance'
         'Install-GntInstanceOS'
         'Invoke-GntNodeEvacuation'
+        'Invoke-GntNodeMigration'
         'Mount-GntInstanceDisk'
         'Move-GntInstance'
         'New-GntInstance'

@@ -44,6 +44,7 @@ public static class LuRegistry
         [typeof(OpNodeRemove)] = For<OpNodeRemove, LUNodeRemove>(),
         [typeof(OpNodeSetParams)] = For<OpNodeSetParams, LUNodeSetParams>(),
         [typeof(OpNodeEvacuate)] = For<OpNodeEvacuate, LUNodeEvacuate>(),
+        [typeof(OpNodeMigrate)] = For<OpNodeMigrate, LUNodeMigrate>(),
         [typeof(OpInstanceChangeGroup)] = For<OpInstanceChangeGroup, LUInstanceChangeGroup>(),
         [typeof(OpTagsGet)] = For<OpTagsGet, LUTagsGet>(),
         [typeof(OpTagsSet)] = For<OpTagsSet, LUTagsSet>(),

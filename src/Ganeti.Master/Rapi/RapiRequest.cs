@@ -116,12 +116,16 @@ public sealed class RapiRequest
     /// Builds one opcode the way Ganeti's OpcodeResource does: the body's parameters (renamed
     /// where the resource renames them) plus the static ones from the URL and query, which
     /// the body may not override, plus the reason trail; then submits it as a job and
-    /// answers the job id.
+    /// answers the job id. ?dry-run=1 makes every opcode a dry run: Ganeti passes it on only
+    /// where a resource names it, and silently runs the others (instance and node migrate,
+    /// failover) for real; a client that asks for a dry run never wants that.
     /// </summary>
     public async Task<JsonNode?> SubmitOpcodeAsync(string opId, JsonNode? body, JsonObject? staticParams = null,
         IReadOnlyDictionary<string, string>? rename = null)
     {
         var all = new JsonObject { ["reason"] = ReasonTrail() };
+        if (DryRun())
+            all["dry_run"] = true;
         if (staticParams is not null)
             foreach (var (k, v) in staticParams)
                 all[k] = v?.DeepClone();

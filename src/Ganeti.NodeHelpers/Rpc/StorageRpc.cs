@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ganeti.NodeHelpers.Storage;
+using Ganeti.NodeHelpers.Storage.Drbd;
 using Ganeti.NodeHelpers.Storage.FileStorage;
 using Ganeti.Remoting.NodeRpc;
 using Ganeti.Remoting.NodeRpc.Messages;
@@ -128,6 +129,48 @@ public static class StorageRpc
             return RpcArgs.Result(result);
         });
 
+        // {instance_name, disks} → null: drbd minors become secondary; other templates have nothing to close
+        d.Register(NodeProcedures.BlockdevClose, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevClose);
+            foreach (var disk in RpcArgs.Get<List<DiskSpec>>(a, "disks", NodeProcedures.BlockdevClose))
+                if (disk.DevType == DrbdDriver.TemplateName)
+                    await Drbd(drivers).CloseAsync(disk, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        // {disks} → null: each drbd minor goes StandAlone
+        d.Register(NodeProcedures.DrbdDisconnectNet, async (args, ct) =>
+        {
+            foreach (var disk in DrbdDisks(args, NodeProcedures.DrbdDisconnectNet))
+                await Drbd(drivers).DisconnectNetAsync(disk, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        // {disks, instance_name, multimaster} → null: each StandAlone minor connects to its peer again
+        d.Register(NodeProcedures.DrbdAttachNet, async (args, ct) =>
+        {
+            var multimaster = RpcArgs.Get<bool>(RpcArgs.Object(args, NodeProcedures.DrbdAttachNet), "multimaster", NodeProcedures.DrbdAttachNet);
+            foreach (var disk in DrbdDisks(args, NodeProcedures.DrbdAttachNet))
+                await Drbd(drivers).AttachNetAsync(disk, multimaster, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        // {disks} → {all_done, min_resync}: one look at the replication, the caller polls
+        d.Register(NodeProcedures.DrbdWaitSync, async (args, ct) =>
+        {
+            var allDone = true;
+            var minResync = 100.0;
+            foreach (var disk in DrbdDisks(args, NodeProcedures.DrbdWaitSync))
+            {
+                var (done, percent) = await Drbd(drivers).SyncProgressAsync(disk, ct).ConfigureAwait(false);
+                allDone &= done;
+                if (percent is double p)
+                    minResync = Math.Min(minResync, p);
+            }
+            return new JsonObject { ["all_done"] = allDone, ["min_resync"] = minResync };
+        });
+
         // {disk} → {path, uri, format} or null when the disk is not present
         d.Register(BlockdevFind, async (args, ct) =>
         {
@@ -175,6 +218,18 @@ public static class StorageRpc
                     .GetSpaceAsync([.. group], ct).ConfigureAwait(false));
             return RpcArgs.Result(result);
         });
+    }
+
+    private static DrbdDriver Drbd(StorageDrivers drivers) =>
+        drivers.For(DrbdDriver.TemplateName) as DrbdDriver
+        ?? throw Core.Errors.GanetiException.Program("the drbd driver is not the DRBD driver");
+
+    private static List<DiskSpec> DrbdDisks(JsonNode? args, string procedure)
+    {
+        var disks = RpcArgs.Get<List<DiskSpec>>(RpcArgs.Object(args, procedure), "disks", procedure);
+        if (disks.FirstOrDefault(x => x.DevType != DrbdDriver.TemplateName) is { } other)
+            throw Core.Errors.GanetiException.WrongInput($"{procedure} acts on drbd disks only; disk {other.Uuid} is {other.DevType}");
+        return disks;
     }
 
     private static DiskSpec Disk(JsonNode? args, string procedure) =>

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text.Json.Nodes;
 using Ganeti.PowerShell.Infrastructure;
 using Ganeti.Remoting.Rapi.Model;
 
@@ -63,26 +62,6 @@ public sealed class InvokeGntNodeEvacuationCommand : GntJobCmdlet
                 (dryRun, ct) => Client.EvacuateNodeAsync(node, WireMode, Allocator, RemoteNode, EarlyRelease, dryRun, Reason, ct));
     }
 
-    protected override void OnJobSucceeded(Submitted submitted, GntJob job)
-    {
-        var jobs = (job.OpResultJson(0) as JsonObject)?["jobs"] as JsonArray ?? [];
-        if (jobs.Count == 0)
-            WriteVerbose($"Node {submitted.Target} has no instances to move.");
-        foreach (var entry in jobs.OfType<JsonArray>())
-        {
-            if (entry.Count == 2 && entry[0]?.GetValue<bool>() == true && entry[1] is JsonValue v && v.TryGetValue<long>(out var id))
-            {
-                try
-                {
-                    WriteObject(Run(ct => Client.GetJobAsync(id, ct)));
-                }
-                catch (Exception ex) when (ex is not PipelineStoppedException)
-                {
-                    WriteFailure(ex, id);
-                }
-            }
-            else
-                WriteFailure(new InvalidOperationException($"The master could not submit a move for node {submitted.Target}: {entry[1]}"), submitted.Target);
-        }
-    }
+    protected override void OnJobSucceeded(Submitted submitted, GntJob job) =>
+        WriteFollowUpJobs(submitted, job, $"Node {submitted.Target} has no instances to move.");
 }

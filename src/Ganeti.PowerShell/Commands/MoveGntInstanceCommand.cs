@@ -9,7 +9,9 @@ namespace Ganeti.PowerShell.Commands;
 /// <summary>
 /// Moves instances to another node: live or non-live migration (gnt-instance migrate), failover
 /// (gnt-instance failover) or a copy of the disks (gnt-instance move). -Mode says which; the
-/// parameter sets group the parameters each mode takes.
+/// parameter sets group the parameters each mode takes. A migration keeps the guest running
+/// (ConfirmImpact Medium); a failover or move restarts it, so those modes ask for confirmation
+/// as a High-impact cmdlet does (-Confirm:$false or $ConfirmPreference = 'None' to skip).
 /// </summary>
 [Cmdlet(VerbsCommon.Move, "GntInstance", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
     DefaultParameterSetName = FailoverSet)]
@@ -150,7 +152,7 @@ public sealed class MoveGntInstanceCommand : GntInstanceActionCmdlet
                     IgnoreIpolicy = IgnoreIPolicy,
                 };
                 Submit(instance, $"Fail over instance{where}, restarting it (gnt-instance failover)",
-                    (dryRun, ct) => Client.FailoverInstanceAsync(instance, failover, dryRun, Reason, ct));
+                    (dryRun, ct) => Client.FailoverInstanceAsync(instance, failover, dryRun, Reason, ct), highImpact: true);
                 break;
             default:
                 var move = new InstanceMoveOptions
@@ -161,8 +163,8 @@ public sealed class MoveGntInstanceCommand : GntInstanceActionCmdlet
                     Compress = Compress,
                     IgnoreIpolicy = IgnoreIPolicy,
                 };
-                Submit(instance, $"Move instance and copy its disks{where} (gnt-instance move)",
-                    (dryRun, ct) => Client.MoveInstanceAsync(instance, move, dryRun, Reason, ct));
+                Submit(instance, $"Move instance and copy its disks{where}, restarting it (gnt-instance move)",
+                    (dryRun, ct) => Client.MoveInstanceAsync(instance, move, dryRun, Reason, ct), highImpact: true);
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using Ganeti.Remoting.Rapi.Jobs;
 using Ganeti.Remoting.Rapi.Model;
 
@@ -25,8 +26,13 @@ public abstract class GntJobCmdlet : GntCmdlet
 
     protected sealed record Submitted(long JobId, string Target, object? State);
 
-    /// <summary>Submits one job, honouring -WhatIf (dry run) and -Confirm.</summary>
-    protected void Submit(string target, string action, Func<bool, CancellationToken, Task<long>> submit, object? state = null)
+    /// <summary>
+    /// Submits one job, honouring -WhatIf (dry run) and -Confirm. With <paramref name="highImpact"/>
+    /// the job is confirmed as a ConfirmImpact High cmdlet's would be, for cmdlets whose modes
+    /// differ in impact (see <see cref="ConfirmHighImpact"/>).
+    /// </summary>
+    protected void Submit(string target, string action, Func<bool, CancellationToken, Task<long>> submit, object? state = null,
+        bool highImpact = false)
     {
         var description = $"Performing the operation \"{action}\" on target \"{target}\".";
         if (!ShouldProcess(description, $"Are you sure you want to perform this action?\n{description}", "Confirm", out var reason))
@@ -35,6 +41,8 @@ public abstract class GntJobCmdlet : GntCmdlet
                 DryRun(target, action, submit);
             return;
         }
+        if (highImpact && !ConfirmHighImpact(description))
+            return;
         long jobId;
         try
         {
@@ -56,6 +64,25 @@ public abstract class GntJobCmdlet : GntCmdlet
             return;
         }
         _submitted.Add(new Submitted(jobId, target, state));
+    }
+
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>
+    /// ConfirmImpact is one per cmdlet, but a mode of a cmdlet can be more drastic than the
+    /// others (a failover restarts the guest where a migration does not). Such a mode asks as a
+    /// High-impact cmdlet does under the default $ConfirmPreference: unless -Confirm was given
+    /// either way (ShouldProcess has then already asked, or been told not to) or
+    /// $ConfirmPreference is None. "Yes to All" covers the rest of the pipeline.
+    /// </summary>
+    private bool ConfirmHighImpact(string description)
+    {
+        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
+            return true;
+        if (SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact.None)
+            return true;
+        return ShouldContinue($"Are you sure you want to perform this action?\n{description}", "Confirm", ref _yesToAll, ref _noToAll);
     }
 
     private void DryRun(string target, string action, Func<bool, CancellationToken, Task<long>> submit)
@@ -118,6 +145,33 @@ public abstract class GntJobCmdlet : GntCmdlet
     /// <summary>Called on the pipeline thread for each job that succeeded, in submission order.</summary>
     protected virtual void OnJobSucceeded(Submitted submitted, GntJob job)
     {
+    }
+
+    /// <summary>
+    /// Writes the jobs a finished job submitted (Ganeti's result with jobs: "jobs" holds one
+    /// [true, id] or [false, error] per job), each as it is now; a refused one is an error.
+    /// </summary>
+    protected void WriteFollowUpJobs(Submitted submitted, GntJob job, string noneMessage)
+    {
+        var jobs = (job.OpResultJson(0) as JsonObject)?["jobs"] as JsonArray ?? [];
+        if (jobs.Count == 0)
+            WriteVerbose(noneMessage);
+        foreach (var entry in jobs.OfType<JsonArray>())
+        {
+            if (entry.Count == 2 && entry[0]?.GetValue<bool>() == true && entry[1] is JsonValue v && v.TryGetValue<long>(out var id))
+            {
+                try
+                {
+                    WriteObject(Run(ct => Client.GetJobAsync(id, ct)));
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteFailure(ex, id);
+                }
+            }
+            else
+                WriteFailure(new InvalidOperationException($"The master could not submit a job for node {submitted.Target}: {entry[1]}"), submitted.Target);
+        }
     }
 
     /// <summary>Writes the instance as it is now (for -PassThru and New-).</summary>

@@ -42,6 +42,10 @@ public static class NodeProcedures
     public const string BlockdevRename = "blockdev_rename";
     public const string BlockdevWipe = "blockdev_wipe";
     public const string BlockdevGetMirrorStatus = "blockdev_getmirrorstatus";
+    public const string BlockdevClose = "blockdev_close";
+    public const string DrbdDisconnectNet = "drbd_disconnect_net";
+    public const string DrbdAttachNet = "drbd_attach_net";
+    public const string DrbdWaitSync = "drbd_wait_sync";
 
     public const string OsDiagnose = "os_diagnose";
     public const string OsGet = "os_get";
@@ -82,7 +86,9 @@ public static class NodeProcedures
             or MigrationInfo or InstanceGetMigrationStatus or JobQueueUpdate or JobQueueRename
             or MasterInfo or NodeStopMaster or NodeActivateMasterIp or NodeDeactivateMasterIp => Urgent,
         InstanceShutdown or InstanceReboot or BlockdevAssemble or BlockdevShutdown or HypervisorValidateParams
-            or UploadFile or WriteSsconfFiles or NodeDemoteFromMc or NodeLeaveCluster or OsGet or OsDiagnose or OsValidate or BlockdevRemove => Normal,
+            or UploadFile or WriteSsconfFiles or NodeDemoteFromMc or NodeLeaveCluster or OsGet or OsDiagnose or OsValidate or BlockdevRemove
+            or BlockdevClose or DrbdDisconnectNet or DrbdAttachNet => Normal,
+        DrbdWaitSync => Urgent,
         InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow
             or InstanceExportLocal or InstanceImportLocal => FourHours,
         InstanceMigrate or AcceptInstance => Slow,

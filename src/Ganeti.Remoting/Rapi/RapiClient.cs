@@ -311,6 +311,11 @@ public sealed class RapiClient : IDisposable
         bool earlyRelease = false, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.EvacuateNode(name, mode, iallocator, remoteNode, earlyRelease, dryRun, reason), ct);
 
+    /// <summary><c>POST /2/nodes/N/migrate</c>: the job submitting one migration per primary instance; its result lists them.</summary>
+    public Task<long> MigrateNodeAsync(string name, bool? live = null, string? targetNode = null, string? iallocator = null,
+        bool? allowRuntimeChanges = null, bool ignoreIpolicy = false, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.MigrateNode(name, live, targetNode, iallocator, allowRuntimeChanges, ignoreIpolicy, dryRun, reason), ct);
+
     /// <summary><c>GET /2/cluster/balance</c> (GanetiCluster extension): the balancing plan the master computes.</summary>
     public async Task<GntBalancePlan> GetBalancePlanAsync(int? maxMoves = null, double? minGain = null, bool evacuateOnly = false,
         bool noDiskMoves = false, bool noInstanceMoves = false, string? group = null, CancellationToken ct = default)

@@ -281,6 +281,23 @@ public static class RapiRequests
         return new(HttpMethod.Post, $"/2/nodes/{Seg(Required(name))}/evacuate", Common(dryRun, reason), body);
     }
 
+    /// <summary>
+    /// <c>POST /2/nodes/N/migrate</c> (gnt-node migrate): the job that submits one migration per
+    /// primary instance. <paramref name="live"/> true/false is Ganeti's mode live/non-live; null
+    /// follows each instance's migration_mode.
+    /// </summary>
+    public static RapiRequest MigrateNode(string name, bool? live = null, string? targetNode = null, string? iallocator = null,
+        bool? allowRuntimeChanges = null, bool ignoreIpolicy = false, bool dryRun = false, string? reason = null)
+    {
+        var body = new JsonObject();
+        if (live is { } l) body["mode"] = l ? "live" : "non-live";
+        if (targetNode is not null) body["target_node"] = targetNode;
+        if (iallocator is not null) body["iallocator"] = iallocator;
+        if (allowRuntimeChanges is { } a) body["allow_runtime_changes"] = a;
+        if (ignoreIpolicy) body["ignore_ipolicy"] = true;
+        return new(HttpMethod.Post, $"/2/nodes/{Seg(Required(name))}/migrate", Common(dryRun, reason), body);
+    }
+
     /// <summary><c>GET /2/cluster/balance</c> (GanetiCluster extension): an hbal plan.</summary>
     public static RapiRequest GetBalancePlan(int? maxMoves = null, double? minGain = null, bool evacuateOnly = false,
         bool noDiskMoves = false, bool noInstanceMoves = false, string? group = null)

@@ -15,75 +15,7 @@ namespace Ganeti.Master.Tests.LogicalUnits;
 /// </summary>
 public class DrbdCreateTests
 {
-    /// <summary>
-    /// The LVM and DRBD of one node, as far as the commands say: volumes appear with lvcreate
-    /// and vanish with lvremove; a minor is up from new-minor until down, primary after primary;
-    /// /proc/drbd is written from that state in DRBD 8.4's format.
-    /// </summary>
-    private sealed class FakeLvm
-    {
-        private readonly HashSet<string> volumes = [];
-        private readonly Dictionary<int, bool> minors = [];
-
-        public RecordingCommandRunner Runner { get; } = new();
-
-        public FakeLvm(Func<CommandSpec, bool>? failCreate = null, long vgFreeMiB = 102400)
-        {
-            Runner.On("vgs", $"  xenvg|{vgFreeMiB}.00|102400.00\n");
-            Runner.On("lvs", [], c =>
-            {
-                var name = c.Arguments[^1];
-                lock (volumes)
-                    return volumes.Contains(name)
-                        ? new CommandResult(c, 0, $"  {name.Split('/')[1]}|xenvg|100.00|-wi-a-----\n", "", false)
-                        : new CommandResult(c, 5, "", $"  Failed to find logical volume \"{name}\"", false);
-            });
-            Runner.On("lvcreate", [], c =>
-            {
-                if (failCreate?.Invoke(c) == true)
-                    return new CommandResult(c, 5, "", "  Volume group \"xenvg\" has insufficient free space", false);
-                var lv = c.Arguments.First(a => a.StartsWith("-n", StringComparison.Ordinal))[2..];
-                lock (volumes) volumes.Add($"{c.Arguments[^1]}/{lv}");
-                return new CommandResult(c, 0, "", "", false);
-            });
-            Runner.On("lvremove", [], c =>
-            {
-                lock (volumes) volumes.Remove(c.Arguments[^1]);
-                return new CommandResult(c, 0, "", "", false);
-            });
-            Runner.On("drbdsetup", ["new-minor"], c => Minor(c, () => minors[int.Parse(c.Arguments[2])] = false));
-            Runner.On("drbdsetup", ["primary"], c => Minor(c, () => minors[int.Parse(c.Arguments[1])] = true));
-            Runner.On("drbdsetup", ["down"], c => Minor(c, () => minors.Remove(int.Parse(c.Arguments[1]["resource".Length..]))));
-        }
-
-        private CommandResult Minor(CommandSpec c, Action change)
-        {
-            lock (minors) change();
-            return new CommandResult(c, 0, "", "", false);
-        }
-
-        public string ProcDrbd()
-        {
-            var text = new System.Text.StringBuilder("version: 8.4.11 (api:1/proto:86-101)\nsrcversion: 2D876214BAAD53B31ADC1D6\n\n");
-            lock (minors)
-                foreach (var (minor, primary) in minors.OrderBy(m => m.Key))
-                    text.Append($" {minor}: cs:Connected ro:{(primary ? "Primary/Secondary" : "Secondary/Primary")} ds:UpToDate/UpToDate C r-----\n")
-                        .Append("    ns:0 nr:0 dw:0 dr:0 al:0 bm:0 lo:0 pe:0 ua:0 ap:0 ep:1 wo:f oos:0\n");
-            return text.ToString();
-        }
-
-        public IReadOnlyCollection<string> Volumes
-        {
-            get
-            {
-                lock (volumes) return [.. volumes];
-            }
-        }
-
-        public List<string> Lines(string program) => [.. Runner.CommandLines.Where(l => l.StartsWith(program + " ", StringComparison.Ordinal))];
-    }
-
-    private static async Task<(TestCluster C, FakeLvm N2, FakeLvm N3)> ClusterAsync(Func<CommandSpec, bool>? failOnNode3 = null,
+    private static async Task<(TestCluster C, FakeStorageNode N2, FakeStorageNode N3)> ClusterAsync(Func<CommandSpec, bool>? failOnNode3 = null,
         long node3VgFreeMiB = 102400)
     {
         var c = new TestCluster();
@@ -92,7 +24,8 @@ public class DrbdCreateTests
             cfg.Cluster.EnabledDiskTemplates.Add("drbd");
             cfg.Cluster.VolumeGroupName = "xenvg";
         });
-        var (n2, n3) = (new FakeLvm(), new FakeLvm(failOnNode3, node3VgFreeMiB));
+        var net = new FakeDrbdNetwork();
+        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net, failOnNode3, node3VgFreeMiB));
         await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
         await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
         return (c, n2, n3);

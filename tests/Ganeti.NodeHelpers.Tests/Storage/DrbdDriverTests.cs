@@ -149,4 +149,56 @@ public sealed class DrbdDriverTests
         Assert.Equal(["--a", "b c", "d\"e", "f"], DrbdDriver.SplitWords("--a 'b c' \"d\\\"e\" f"));
         Assert.Throws<GanetiException>(() => DrbdDriver.SplitWords("--x 'open"));
     }
+
+    [Fact]
+    public async Task Closing_demotes_a_primary_minor_and_leaves_a_secondary_alone()
+    {
+        var (driver, runner) = Make();
+        await driver.CloseAsync(Drbd(0), default);
+        await driver.CloseAsync(Drbd(1), default);
+        await driver.CloseAsync(Drbd(2), default);
+        Assert.Equal(["drbdsetup secondary 0"], runner.CommandLines.Where(l => l.StartsWith("drbdsetup secondary", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Disconnecting_names_both_ends_and_skips_a_standalone_minor()
+    {
+        var (driver, runner) = Make();
+        await driver.DisconnectNetAsync(Drbd(0), default);
+        await driver.DisconnectNetAsync(Drbd(4), default);
+        Assert.Equal(["drbdsetup disconnect ipv4:192.0.2.1:11000 ipv4:192.0.2.2:11000"],
+            runner.CommandLines.Where(l => l.StartsWith("drbdsetup disconnect", StringComparison.Ordinal)));
+        var down = await Assert.ThrowsAsync<GanetiException>(() => driver.DisconnectNetAsync(Drbd(2), default));
+        Assert.Contains("not assembled", down.Message);
+    }
+
+    [Fact]
+    public async Task Reconnecting_allows_two_primaries_only_when_asked_and_only_from_standalone()
+    {
+        var (driver, runner) = Make();
+        await driver.AttachNetAsync(Drbd(4), dualPrimary: true, default);
+        var connect = Assert.Single(runner.CommandLines, l => l.StartsWith("drbdsetup connect", StringComparison.Ordinal));
+        Assert.StartsWith("drbdsetup connect resource4 ipv4:192.0.2.1:11000 ipv4:192.0.2.2:11000 --protocol C", connect);
+        Assert.Contains("--allow-two-primaries", connect);
+        Assert.Contains("--shared-secret s3cr3t", connect);
+
+        var (single, singleRunner) = Make();
+        await single.AttachNetAsync(Drbd(4), dualPrimary: false, default);
+        Assert.DoesNotContain(singleRunner.CommandLines, l => l.Contains("--allow-two-primaries"));
+
+        var connected = await Assert.ThrowsAsync<GanetiException>(() => driver.AttachNetAsync(Drbd(0), true, default));
+        Assert.Equal(ErrorCodes.WrongState, connected.Ecode);
+        Assert.Contains("Connected, not StandAlone", connected.Message);
+    }
+
+    [Fact]
+    public async Task Sync_progress_is_done_when_connected_pending_while_resyncing_or_waiting_and_fails_without_a_link()
+    {
+        var (driver, _) = Make();
+        Assert.Equal((true, (double?)null), await driver.SyncProgressAsync(Drbd(0), default));
+        Assert.Equal((false, (double?)31.4), await driver.SyncProgressAsync(Drbd(1), default));
+        Assert.Equal((false, (double?)null), await driver.SyncProgressAsync(Drbd(3), default));
+        var standalone = await Assert.ThrowsAsync<GanetiException>(() => driver.SyncProgressAsync(Drbd(4), default));
+        Assert.Contains("StandAlone", standalone.Message);
+    }
 }

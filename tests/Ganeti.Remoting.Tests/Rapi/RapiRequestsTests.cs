@@ -154,4 +154,16 @@ public class RapiRequestsTests
     {
         Assert.Equal((host, port), RapiClientOptions.ParseServer(server));
     }
+
+    [Fact]
+    public void Node_migrate_posts_Ganetis_body_to_the_nodes_migrate_resource()
+    {
+        var request = RapiRequests.MigrateNode("node3", live: false, targetNode: "node4", allowRuntimeChanges: false, ignoreIpolicy: true,
+            dryRun: true, reason: "kernel update");
+        Assert.Equal("POST /2/nodes/node3/migrate?dry-run=1&reason=kernel%20update", request.ToString());
+        Assert.Equal("""{"mode":"non-live","target_node":"node4","allow_runtime_changes":false,"ignore_ipolicy":true}""",
+            request.Body!.ToJsonString());
+        Assert.Equal("""{"mode":"live","iallocator":"hail"}""", RapiRequests.MigrateNode("node3", live: true, iallocator: "hail").Body!.ToJsonString());
+        Assert.Equal("{}", RapiRequests.MigrateNode("node3").Body!.ToJsonString());
+    }
 }

@@ -60,6 +60,12 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
 
     public bool Live { get; private set; }
 
+    /// <summary>True when the disks are drbd: the target is the secondary, and the mirror changes roles.</summary>
+    public bool Drbd { get; private set; }
+
+    /// <summary>How long the drbd mirror may take to connect and resync before the operation gives up.</summary>
+    internal static TimeSpan DrbdSyncTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     public Node? Target => target;
 
     /// <summary>
@@ -108,13 +114,11 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         var bad = templates.Where(t => !ExternallyMirrored.Contains(t) && !InternallyMirrored.Contains(t)).ToList();
         if (bad.Count > 0)
             throw GanetiException.WrongState($"Instance's disk layout '{string.Join(", ", bad)}' does not allow {what}");
-        if (templates.Any(InternallyMirrored.Contains))
-            throw GanetiException.Prereq(
-                $"Instance {inst.Name} uses the drbd disk template: this master cannot create drbd instances yet, nor switch " +
-                $"their disks between primary and secondary, so it refuses to {(Failover ? "fail it over" : "migrate it")}",
-                ErrorCodes.WrongInput);
+        Drbd = templates.Any(InternallyMirrored.Contains);
 
-        if (!request.Cleanup)
+        if (Drbd)
+            target = Secondary();
+        else if (!request.Cleanup)
             target = await ChooseTargetAsync(ct).ConfigureAwait(false);
         else if (request.TargetNode is not null)
             target = ResolveNode(request.TargetNode);
@@ -186,6 +190,25 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             ? live ? "live" : "non-live"
             : request.Mode ?? Params.GetString(InstanceSpecs.FilledHvParams(cfg, inst), "migration_mode") ?? "live";
         Live = mode == "live";
+    }
+
+    /// <summary>
+    /// A drbd instance can only move to its secondary, the node holding the other half of the
+    /// mirror: neither an allocator nor another target node makes sense (as in Ganeti).
+    /// </summary>
+    private Node Secondary()
+    {
+        var secondaries = cfg.SecondaryNodes(inst);
+        if (secondaries.Count != 1)
+            throw GanetiException.Program(
+                $"Instance {inst.Name} uses drbd but has {secondaries.Count} secondary nodes in the configuration instead of one");
+        var secondary = cfg.Nodes[secondaries[0]];
+        var verb = Failover ? "failed over" : "migrated";
+        if (request.Iallocator is not null || (request.TargetNode is { } t && ResolveNode(t).Uuid != secondary.Uuid))
+            throw GanetiException.WrongInput(
+                $"Instances with disk template {inst.DiskTemplate} cannot be {verb} to arbitrary nodes: {inst.Name} can only be " +
+                $"{verb} to its secondary node {secondary.Name} (give no iallocator, and no target node or that one)");
+        return secondary;
     }
 
     private Node ResolveNode(string nameOrUuid) => cfg.FindNode(nameOrUuid) ?? throw GanetiException.NotFound("Node", nameOrUuid);
@@ -275,8 +298,14 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             var targetSpec = spec;
             if (cfg.InstanceDisks(inst).Count > 0)
             {
-                log($"* opening instance disks on node {dst.Name}");
                 targetDisksOpen = true;
+                if (Drbd)
+                {
+                    // Both sides must be writable while the guest moves: the mirror allows two primaries for the copy.
+                    await DrbdDemoteAsync(dst, ct).ConfigureAwait(false);
+                    await DrbdReconnectAsync(dualPrimary: true, ct).ConfigureAwait(false);
+                }
+                log($"* opening instance disks on node {dst.Name}");
                 targetSpec = spec with { Disks = await OpenDisksAsync(dst, ct).ConfigureAwait(false) };
             }
             log($"* preparing {dst.Name} to accept the instance");
@@ -349,7 +378,21 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
                 $"Instance {inst.Name} now runs on node {dst.Name} (the configuration says so), but finalizing the migration on " +
                 $"the source node {source.Name} failed: {e.Message}; run the migration again with cleanup to remove the leftover", e);
         }
-        await CloseDisksAsync(source, CancellationToken.None).ConfigureAwait(false);
+        if (Drbd)
+        {
+            try
+            {
+                await DrbdSingleMasterAsync(source, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (GanetiException e)
+            {
+                throw GanetiException.Exec(
+                    $"Instance {inst.Name} now runs on node {dst.Name} (the configuration says so), but its disks could not return " +
+                    $"to single-primary mode: {e.Message}; run the migration again with cleanup to repair them", e);
+            }
+        }
+        else
+            await CloseDisksAsync(source, CancellationToken.None).ConfigureAwait(false);
         log("* done");
     }
 
@@ -472,7 +515,11 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             }
         }
         else if (onSource is not null)
+        {
             log($"* instance confirmed to be running on its primary node ({source.Name})");
+            if (Drbd)
+                await CloseDisksAsync(target!, ct).ConfigureAwait(false);
+        }
         else if (other is not null)
         {
             log($"* instance running on secondary node ({other.Name}), updating config");
@@ -518,6 +565,8 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         var dst = target!;
         var up = inst.AdminState == AdminStates.Up;
         log($"Failover instance {inst.Name}");
+        if (Drbd && inst.DisksActive)
+            await CheckTargetConsistencyAsync(dst, ct).ConfigureAwait(false);
         if (source.Offline)
             log($"* not shutting down the instance: its primary node {source.Name} is offline");
         else
@@ -574,7 +623,7 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         var disks = cfg.InstanceDisks(inst);
         for (var i = 0; i < disks.Count; i++)
         {
-            var spec = InstanceSpecs.Disk(disks[i], i);
+            var spec = InstanceSpecs.Disk(cfg, disks[i], i, node.Uuid);
             var answer = await master.Rpc.CallAsync<AssembleResult>(node, NodeProcedures.BlockdevAssemble,
                 new { disk = spec, instance_name = inst.Name, on_primary = true }, ct).ConfigureAwait(false);
             result.Add(spec with { Path = answer.Path, Uri = answer.Uri });
@@ -582,18 +631,33 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         return result;
     }
 
-    /// <summary>Releases the shared disks on one node; failures are warnings (the data lives elsewhere).</summary>
+    /// <summary>
+    /// Releases the disks on one node; failures are warnings (the data lives elsewhere). For
+    /// drbd the node's side is demoted and the mirror returns to single-primary mode.
+    /// </summary>
     private async Task CloseDisksAsync(Node node, CancellationToken ct)
     {
         var disks = cfg.InstanceDisks(inst);
         if (disks.Count == 0 || node.Offline) return;
+        if (Drbd)
+        {
+            try
+            {
+                await DrbdSingleMasterAsync(node, ct).ConfigureAwait(false);
+            }
+            catch (GanetiException e)
+            {
+                log($"Warning: could not return the disks to single-primary mode with {node.Name} as secondary: {e.Message}");
+            }
+            return;
+        }
         log($"* closing instance disks on node {node.Name}");
         for (var i = 0; i < disks.Count; i++)
         {
             try
             {
                 await master.Rpc.CallAsync(node, NodeProcedures.BlockdevShutdown,
-                    new { disk = InstanceSpecs.Disk(disks[i], i) }, ct).ConfigureAwait(false);
+                    new { disk = InstanceSpecs.Disk(cfg, disks[i], i, node.Uuid) }, ct).ConfigureAwait(false);
             }
             catch (GanetiException e)
             {
@@ -602,7 +666,10 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         }
     }
 
-    /// <summary>Records the new primary node, and that the instance's shared disks are used from there.</summary>
+    /// <summary>
+    /// Records the new primary node, and that the instance's shared disks are used from there.
+    /// A drbd disk already names both its nodes: the old primary simply becomes the secondary.
+    /// </summary>
     private Task SetPrimaryAsync(Node node, CancellationToken ct)
     {
         var uuid = inst.Uuid;
@@ -611,11 +678,113 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         {
             var i = c.Instances[uuid];
             i.PrimaryNode = node.Uuid;
-            foreach (var d in c.InstanceDisks(i))
+            foreach (var d in c.InstanceDisks(i).Where(d => !InternallyMirrored.Contains(d.DevType)))
                 for (var k = 0; k < d.Nodes.Count; k++)
                     if (d.Nodes[k] == from) d.Nodes[k] = node.Uuid;
             i.Touch(Config.ConfigStore.Now());
         }, ct);
+    }
+
+    // ---------------------------------------------------------------- drbd
+
+    /// <summary>The instance's disks as <paramref name="node"/> sees them (its minor, its peer's address).</summary>
+    private List<DiskSpec> DisksFor(Node node) =>
+        cfg.InstanceDisks(inst).Select((d, i) => InstanceSpecs.Disk(cfg, d, i, node.Uuid)).ToList();
+
+    private IEnumerable<Node> MirrorNodes => [source, target!];
+
+    /// <summary>Makes <paramref name="node"/>'s side of every mirror secondary (Ganeti's blockdev_close).</summary>
+    private async Task DrbdDemoteAsync(Node node, CancellationToken ct)
+    {
+        log($"* switching node {node.Name} to secondary mode");
+        await master.Rpc.CallAsync(node, NodeProcedures.BlockdevClose,
+            new { instance_name = inst.Name, disks = DisksFor(node) }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Disconnects both sides of each mirror and connects them again, allowing two primaries or
+    /// not; returns once they are connected and in sync.
+    /// </summary>
+    private async Task DrbdReconnectAsync(bool dualPrimary, CancellationToken ct)
+    {
+        log("* changing into standalone mode");
+        foreach (var node in MirrorNodes)
+            await master.Rpc.CallAsync(node, NodeProcedures.DrbdDisconnectNet, new { disks = DisksFor(node) }, ct).ConfigureAwait(false);
+        log(dualPrimary ? "* changing disks into dual-master mode" : "* changing disks into single-master mode");
+        foreach (var node in MirrorNodes)
+            await master.Rpc.CallAsync(node, NodeProcedures.DrbdAttachNet,
+                new { disks = DisksFor(node), instance_name = inst.Name, multimaster = dualPrimary }, ct).ConfigureAwait(false);
+        await DrbdWaitSyncAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Demotes <paramref name="secondary"/>, then returns the mirror to one primary.</summary>
+    private async Task DrbdSingleMasterAsync(Node secondary, CancellationToken ct)
+    {
+        await DrbdDemoteAsync(secondary, ct).ConfigureAwait(false);
+        await DrbdWaitSyncAsync(ct).ConfigureAwait(false);
+        await DrbdReconnectAsync(dualPrimary: false, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Polls both nodes until every mirror is connected and no resync runs.</summary>
+    private async Task DrbdWaitSyncAsync(CancellationToken ct)
+    {
+        log("* wait until resync is done");
+        var deadline = DateTime.UtcNow + DrbdSyncTimeout;
+        while (true)
+        {
+            var done = true;
+            var least = 100.0;
+            foreach (var node in MirrorNodes)
+            {
+                var answer = await master.Rpc.CallAsync(node, NodeProcedures.DrbdWaitSync, new { disks = DisksFor(node) }, ct)
+                    .ConfigureAwait(false);
+                done &= answer?["all_done"]?.GetValue<bool>()
+                    ?? throw GanetiException.Exec($"Node {node.Name} sent a malformed answer to {NodeProcedures.DrbdWaitSync}");
+                least = Math.Min(least, answer["min_resync"]?.GetValue<double>() ?? 100.0);
+            }
+            if (done)
+                return;
+            if (DateTime.UtcNow >= deadline)
+                throw GanetiException.Exec(
+                    $"The disks of instance {inst.Name} did not get in sync within {DrbdSyncTimeout.TotalMinutes:0} minutes " +
+                    string.Create(CultureInfo.InvariantCulture, $"(least synchronised at {least:F1} %)"));
+            log(string.Create(CultureInfo.InvariantCulture, $"   - progress: {least:F1}%"));
+            await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Before a failover of a drbd instance whose disks are active: the target's side must be
+    /// up to date, unless the primary is offline (nothing better exists) or consistency is ignored.
+    /// </summary>
+    private async Task CheckTargetConsistencyAsync(Node dst, CancellationToken ct)
+    {
+        log("* checking disk consistency between source and target");
+        List<JsonNode?> statuses;
+        try
+        {
+            statuses = [.. (await master.Rpc.CallAsync(dst, NodeProcedures.BlockdevGetMirrorStatus,
+                new { disks = DisksFor(dst) }, ct).ConfigureAwait(false)) as JsonArray ?? []];
+        }
+        catch (GanetiException e)
+        {
+            statuses = [];
+            log($"Warning: cannot read the disk status on node {dst.Name}: {e.Message}");
+        }
+        var disks = cfg.InstanceDisks(inst);
+        for (var i = 0; i < disks.Count; i++)
+        {
+            var status = i < statuses.Count ? statuses[i] : null;
+            var degraded = status?["is_degraded"]?.GetValue<bool>() ?? true;
+            if (!degraded)
+                continue;
+            if (source.Offline)
+                log($"Node {source.Name} is offline, ignoring degraded disk {i} on target node {dst.Name}");
+            else if (request.IgnoreConsistency)
+                log($"Warning: disk {i} is degraded on target node {dst.Name}, proceeding anyway (ignore_consistency)");
+            else
+                throw GanetiException.Exec($"Disk {i} is degraded on target node {dst.Name}, aborting failover");
+        }
     }
 
     /// <summary>A step of the migration failed after something was started: the caller aborts, then reports.</summary>

@@ -40,6 +40,12 @@ public static class InstanceOps
                 var spec = InstanceSpecs.Disk(cfg, disk, i, nodeUuid);
                 var node = cfg.Nodes[nodeUuid];
                 var onPrimary = nodeUuid == inst.PrimaryNode;
+                if (!onPrimary && node.Offline)
+                {
+                    // As in Ganeti: the primary's side serves the instance alone, degraded, until the secondary returns.
+                    log($"Warning: not activating disk/{i} on offline secondary node {node.Name}");
+                    continue;
+                }
                 var answer = await master.Rpc.CallAsync<AssembleResult>(node, NodeProcedures.BlockdevAssemble,
                     new { disk = spec, instance_name = inst.Name, on_primary = onPrimary }, ct).ConfigureAwait(false);
                 if (onPrimary) primaryView = spec with { Path = answer.Path, Uri = answer.Uri };

@@ -146,7 +146,7 @@ public sealed class DrbdDriver(ICommandRunner runner, LvmDriver lvm, Func<Cancel
                 await Run(what, cancellationToken, "drbdmeta", [l.Device, "v08", meta, "flex-external", "apply-al"]).ConfigureAwait(false);
                 await Run(what, cancellationToken, "drbdsetup", AttachArgs(disk, l, data, meta)).ConfigureAwait(false);
                 await Run(what, cancellationToken, "drbdsetup", SyncArgs(disk, l)).ConfigureAwait(false);
-                await Run(what, cancellationToken, "drbdsetup", NetArgs(disk, l)).ConfigureAwait(false);
+                await Run(what, cancellationToken, "drbdsetup", NetArgs(disk, l, dualPrimary: false)).ConfigureAwait(false);
             }
             catch
             {
@@ -187,7 +187,7 @@ public sealed class DrbdDriver(ICommandRunner runner, LvmDriver lvm, Func<Cancel
         return args;
     }
 
-    private static List<string> NetArgs(DiskSpec disk, Layout l)
+    private static List<string> NetArgs(DiskSpec disk, Layout l, bool dualPrimary)
     {
         var args = new List<string>
         {
@@ -196,8 +196,68 @@ public sealed class DrbdDriver(ICommandRunner runner, LvmDriver lvm, Func<Cancel
         };
         if (l.Secret.Length > 0)
             args.AddRange(["--cram-hmac-alg", "md5", "--shared-secret", l.Secret]);
+        if (dualPrimary)
+            args.Add("--allow-two-primaries");
         args.AddRange(SplitWords(LogicalId.Param(disk, "net-custom")));
         return args;
+    }
+
+    private async Task<(Layout Layout, DrbdMinorStatus Status)> AssembledAsync(DiskSpec disk, CancellationToken ct)
+    {
+        var l = LayoutOf(disk);
+        var status = await MinorStatusAsync(l.LocalMinor, ct).ConfigureAwait(false)
+            ?? throw GanetiException.WrongState($"DRBD minor {l.LocalMinor} (disk {disk.Uuid}) is not assembled on this node");
+        return (l, status);
+    }
+
+    /// <summary>Demotes the minor to secondary (Ganeti's blockdev_close); a minor that is down needs nothing.</summary>
+    public async Task CloseAsync(DiskSpec disk, CancellationToken cancellationToken)
+    {
+        var l = LayoutOf(disk);
+        if (await MinorStatusAsync(l.LocalMinor, cancellationToken).ConfigureAwait(false) is not { IsPrimary: true })
+            return;
+        await Run($"Making DRBD minor {l.LocalMinor} secondary failed", cancellationToken, "drbdsetup", ["secondary", l.Minor])
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>Drops the replication link: the minor keeps its disk and goes StandAlone.</summary>
+    public async Task DisconnectNetAsync(DiskSpec disk, CancellationToken cancellationToken)
+    {
+        var (l, status) = await AssembledAsync(disk, cancellationToken).ConfigureAwait(false);
+        if (status.IsStandalone)
+            return;
+        await Run($"Disconnecting DRBD minor {l.LocalMinor} from its peer failed", cancellationToken, "drbdsetup",
+            ["disconnect", l.LocalAddress, l.RemoteAddress]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Connects a StandAlone minor to its peer again; with <paramref name="dualPrimary"/> the
+    /// link allows both sides to be primary at once, as a live migration needs.
+    /// </summary>
+    public async Task AttachNetAsync(DiskSpec disk, bool dualPrimary, CancellationToken cancellationToken)
+    {
+        var (l, status) = await AssembledAsync(disk, cancellationToken).ConfigureAwait(false);
+        if (!status.IsStandalone)
+            throw GanetiException.WrongState(
+                $"DRBD minor {l.LocalMinor} is {status.ConnectionState}, not StandAlone: disconnect it before connecting it again");
+        await Run($"Connecting DRBD minor {l.LocalMinor} to its peer failed", cancellationToken, "drbdsetup", NetArgs(disk, l, dualPrimary))
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Where the minor's replication stands: done once connected and not resyncing; a minor
+    /// still waiting for its peer is not done; one without a link cannot get in sync.
+    /// </summary>
+    public async Task<(bool Done, double? SyncPercent)> SyncProgressAsync(DiskSpec disk, CancellationToken cancellationToken)
+    {
+        var (l, status) = await AssembledAsync(disk, cancellationToken).ConfigureAwait(false);
+        if (status.IsInResync)
+            return (false, status.SyncPercent ?? 0);
+        if (status.IsConnected)
+            return (true, null);
+        if (status.ConnectionState is "WFConnection" or "WFReportParams" or "Connecting" or "WFBitMapS" or "WFBitMapT" or "WFSyncUUID")
+            return (false, null);
+        throw GanetiException.Exec($"DRBD minor {l.LocalMinor} is {status.ConnectionState}: it is not replicating to its peer");
     }
 
     /// <summary>Splits the custom option strings into words as a POSIX shell would, without running one.</summary>

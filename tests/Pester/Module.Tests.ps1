@@ -8,10 +8,10 @@ BeforeAll {
 }
 
 Describe 'The GanetiCluster module' {
-    It 'exports the thirty-eight cmdlets of its manifest' {
+    It 'exports the thirty-nine cmdlets of its manifest' {
         $manifest = Import-PowerShellDataFile (Join-Path (Get-GntTestModulePath) 'GanetiCluster.psd1')
         ($commands.Name | Sort-Object) | Should -Be ($manifest.CmdletsToExport | Sort-Object)
-        $commands.Count | Should -Be 38
+        $commands.Count | Should -Be 39
     }
 
     It 'passes Test-ModuleManifest' {

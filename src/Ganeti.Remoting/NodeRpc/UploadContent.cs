@@ -42,7 +42,10 @@ public static class UploadContent
             return FromBase64(plain.TryGetValue<string>(out var s) ? s : throw new InvalidDataException("'data' is not a string"), "data");
         if (args["data_zlib"] is not JsonValue packedValue || !packedValue.TryGetValue<string>(out var packedText))
             throw new InvalidDataException("neither 'data' nor 'data_zlib' is given");
-        if (args["size"] is not JsonValue sizeValue || !sizeValue.TryGetValue<long>(out var size) || size < 0 || size > MaxSize)
+        // Read from its JSON text: a value built in this process may hold an int, one parsed from the wire an element.
+        if (args["size"] is not JsonValue sizeValue
+            || !long.TryParse(sizeValue.ToJsonString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+            || size > MaxSize)
             throw new InvalidDataException($"'size' must be a byte count up to {MaxSize} with 'data_zlib'");
         if (args["sha256"] is not JsonValue shaValue || !shaValue.TryGetValue<string>(out var sha) || sha.Length != 64)
             throw new InvalidDataException("'sha256' (64 hex digits) must come with 'data_zlib'");

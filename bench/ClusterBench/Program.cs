@@ -18,8 +18,10 @@ using Ganeti.Remoting.NodeRpc;
 var nodes = IntArg("--nodes", 3);
 var changes = IntArg("--changes", 10);
 var sizes = (StrArg("--sizes") ?? "1000,10000").Split(',').Select(int.Parse).ToList();
-var lab = new Lab("gntcb", "10.185.0");
-var root = Path.Combine(Path.GetTempPath(), "gntcb-master");
+// GNTLAB_PREFIX and GNTLAB_SUBNET pick another lab, so that two runs on one machine do not share one.
+var labPrefix = Environment.GetEnvironmentVariable("GNTLAB_PREFIX") is { Length: > 0 } lp ? lp : "gntcb";
+var lab = new Lab(labPrefix, Environment.GetEnvironmentVariable("GNTLAB_SUBNET") is { Length: > 0 } ls ? ls : "10.185.0");
+var root = Path.Combine(Path.GetTempPath(), labPrefix + "-master");
 Console.WriteLine($"ClusterBench: {nodes} lab node(s) as master candidates, {Environment.ProcessorCount} CPU(s)");
 try
 {
@@ -52,6 +54,15 @@ try
     Console.WriteLine($"master candidates besides the master: {cfg0.Nodes.Values.Count(n => n.MasterCandidate && n.Uuid != cfg0.Cluster.MasterNode)}");
 
     var store = master.Context.Config;
+    // The replication alone: the part of a change after the master's own write (serialize, fsync, rename).
+    var replication = new List<double>();
+    var replicate = store.AfterWrite!;
+    store.AfterWrite = async (c, ct) =>
+    {
+        var sw = Stopwatch.StartNew();
+        await replicate(c, ct);
+        replication.Add(sw.Elapsed.TotalMilliseconds);
+    };
     var made = 0;
     foreach (var size in sizes)
     {
@@ -72,6 +83,7 @@ try
         });
         var bytes = new FileInfo(paths.ConfigData).Length;
         var samples = new List<double>();
+        replication.Clear();
         for (var i = 0; i < changes; i++)
         {
             var sw = Stopwatch.StartNew();
@@ -87,6 +99,7 @@ try
             if (copy != serial) throw new InvalidOperationException($"{name} has serial {copy}, the master {serial}");
         }
         Report($"config change to {nodes} candidates, {size} instances ({bytes / 1024} KiB)", samples);
+        Report($"  of which pushing it to the {nodes} candidates", replication);
     }
 }
 finally
@@ -131,7 +144,7 @@ static void Report(string what, List<double> ms)
 /// <summary>A lab of its own, torn down at the end.</summary>
 internal sealed class Lab(string prefix, string subnet)
 {
-    private readonly string dir = Path.Combine(Path.GetTempPath(), prefix + "-lab");
+    private readonly string dir = Environment.GetEnvironmentVariable("GNTLAB_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), prefix + "-lab");
     private readonly string script = FindScript();
     private readonly Dictionary<string, string> roots = [];
 

@@ -20,7 +20,7 @@ public static class LocalNode
 
     public static NodeContext Context(string nodeName, GanetiPaths paths, ConfigData? cfg) =>
         Context(nodeName, paths,
-            cfg is { Cluster.OsSearchPath.Count: > 0 } ? cfg.Cluster.OsSearchPath : GanetiPaths.DefaultOsSearchPath,
+            paths.ResolveOsSearchPath(cfg is { Cluster.OsSearchPath.Count: > 0 } ? cfg.Cluster.OsSearchPath : GanetiPaths.DefaultOsSearchPath),
             cfg is null ? [] : [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir]);
 
     /// <summary>A node's context from the facts it needs, wherever they were read from.</summary>

@@ -68,4 +68,30 @@ public sealed class NodeCommandTests : IDisposable
         Assert.Equal(paths.OsSearchPath, ctx.OsSearchPath);
         Assert.Equal("node1", ctx.NodeName);
     }
+
+    [Fact]
+    public void ACandidateTakesItsSearchPathAndStorageFromItsConfigurationCopyUnderItsOwnRoot()
+    {
+        var paths = new GanetiPaths(root);
+        Directory.CreateDirectory(paths.DataDir);
+        // The instances come first and are skipped unread; only the cluster section matters.
+        File.WriteAllText(paths.ConfigData, """
+            {"instances": {"u1": {"name": "i1", "disks": [{"size": 1}], "nested": {"cluster": "not this"}}},
+             "cluster": {"os_search_path": ["/srv/ganeti/os", "/opt/os"], "file_storage_dir": "/srv/disks",
+                         "shared_file_storage_dir": ""},
+             "nodes": {}}
+            """);
+
+        var ctx = NodeCommand.Context("node2", paths);
+
+        Assert.Equal([paths.Under("srv/ganeti/os"), paths.Under("opt/os"), "/srv/ganeti/os", "/opt/os"], ctx.OsSearchPath);
+        Assert.Equal(["/srv/disks"], ctx.AllowedFileStoragePaths);
+    }
+
+    [Fact]
+    public void AConfigurationWithoutAClusterSectionIsRefusedByTheReader()
+    {
+        var e = Assert.Throws<System.Text.Json.JsonException>(() => NodeCommand.ReadCluster("""{"instances": {}}"""u8));
+        Assert.Contains("no cluster section", e.Message);
+    }
 }

@@ -61,6 +61,16 @@ public sealed class GanetiPaths
     /// The OS search path for this tree: Ganeti's directories under the root first, then (when the
     /// root is not "/") the system's own, where Debian's OS definition packages install.
     /// </summary>
-    public IReadOnlyList<string> OsSearchPath =>
-        DefaultOsSearchPath.Select(p => Under(p.TrimStart('/'))).Concat(DefaultOsSearchPath).Distinct(StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> OsSearchPath => ResolveOsSearchPath(DefaultOsSearchPath);
+
+    /// <summary>
+    /// The cluster's OS search path as this node searches it: each directory under this node's
+    /// root first, then each as given. OS definitions belong to each node (Ganeti never copies
+    /// them), so nodes sharing a machine under different roots each have their own.
+    /// </summary>
+    public IReadOnlyList<string> ResolveOsSearchPath(IEnumerable<string> searchPath)
+    {
+        var dirs = searchPath.ToList();
+        return dirs.Select(p => Under(p.TrimStart('/'))).Concat(dirs).Distinct(StringComparer.Ordinal).ToList();
+    }
 }

@@ -23,7 +23,7 @@ public static class InitCommand
         new("master-netmask", "BITS", "Netmask of the master IP (default 32)"),
         new("file-storage-dir", "DIR", "Directory for file-based disks (default ROOT/srv/ganeti/file-storage)"),
         new("shared-file-storage-dir", "DIR", "Directory for sharedfile disks (default ROOT/srv/ganeti/shared-file-storage)"),
-        new("os-search-path", "DIRS", "Colon-separated directories searched for OS definitions (default: ROOT/srv/ganeti/os and the other Debian directories under ROOT, then the same system-wide)"),
+        new("os-search-path", "DIRS", "Colon-separated directories searched for OS definitions (default: /srv/ganeti/os and the other Debian directories); each node searches each directory under its own root first, then as given"),
         new("mac-prefix", "PREFIX", "Prefix of generated MAC addresses (default aa:00:00)"),
         new("vg-name", "VG", "LVM volume group for plain and drbd disks"),
         new("hypervisor-parameters", "HV:K=V,...", "Cluster-wide hypervisor parameters, e.g. kvm:kvm_flag=disabled (repeatable)", "H", Repeatable: true),

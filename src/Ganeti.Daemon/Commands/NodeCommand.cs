@@ -73,7 +73,7 @@ public static class NodeCommand
         {
             try
             {
-                return LocalNode.Context(nodeName, paths, GanetiJson.Deserialize<ConfigData>(File.ReadAllBytes(paths.ConfigData)));
+                return LocalNode.Context(nodeName, paths, new ConfigData { Cluster = ReadCluster(File.ReadAllBytes(paths.ConfigData)) });
             }
             catch (System.Text.Json.JsonException e)
             {
@@ -83,6 +83,28 @@ public static class NodeCommand
         var fileDirs = new[] { "file_storage_dir", "shared_file_storage_dir" }
             .Select(key => ReadSsconf(paths, key)).OfType<string>().ToList();
         return LocalNode.Context(nodeName, paths, paths.OsSearchPath, fileDirs);
+    }
+
+    /// <summary>
+    /// The cluster section of a configuration, all a node's context needs: the instances and
+    /// nodes are skipped unread, since this runs on every copy the master pushes (megabytes for
+    /// thousands of instances).
+    /// </summary>
+    public static Cluster ReadCluster(ReadOnlySpan<byte> configData)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(configData, new System.Text.Json.JsonReaderOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
+        if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            throw new System.Text.Json.JsonException("the configuration is not a JSON object");
+        while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+        {
+            var isCluster = reader.ValueTextEquals("cluster"u8);
+            reader.Read();
+            if (isCluster)
+                return System.Text.Json.JsonSerializer.Deserialize<Cluster>(ref reader, GanetiJson.Options)
+                    ?? throw new System.Text.Json.JsonException("the configuration's cluster is null");
+            reader.Skip();
+        }
+        throw new System.Text.Json.JsonException("the configuration has no cluster section");
     }
 
     private static string? ReadSsconf(GanetiPaths paths, string key)

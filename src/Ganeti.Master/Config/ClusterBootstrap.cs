@@ -116,7 +116,8 @@ public static class ClusterBootstrap
                 CandidatePoolSize = o.CandidatePoolSize,
                 MaxRunningJobs = o.MaxRunningJobs,
                 DefaultIallocator = o.DefaultIallocator,
-                OsSearchPath = [.. (o.OsSearchPath ?? paths.OsSearchPath)],
+                // Stored as Ganeti names it; every node searches it under its own root first.
+                OsSearchPath = [.. (o.OsSearchPath ?? GanetiPaths.DefaultOsSearchPath)],
                 Ctime = now,
                 Mtime = now,
             },

@@ -16,11 +16,15 @@ public sealed class ConfigStore
     private readonly string path;
     private readonly SemaphoreSlim writer = new(1, 1);
     private volatile ConfigData current;
+    // What current was read from or written as: a writer's private copy is parsed from these bytes
+    // instead of serializing the snapshot again (the snapshot is never modified, so they agree).
+    private byte[] currentBytes;
 
-    private ConfigStore(string path, ConfigData data)
+    private ConfigStore(string path, ConfigData data, byte[] bytes)
     {
         this.path = path;
         current = data;
+        currentBytes = bytes;
     }
 
     /// <summary>Called after each write with the new snapshot, before the update returns (replication).</summary>
@@ -39,23 +43,25 @@ public sealed class ConfigStore
         if (!File.Exists(path))
             throw new GanetiException("ConfigurationError", $"No cluster configuration at {path}: is this node initialised (ganetid init)?");
         ConfigData data;
+        var bytes = File.ReadAllBytes(path);
         try
         {
-            data = GanetiJson.Deserialize<ConfigData>(File.ReadAllBytes(path));
+            data = GanetiJson.Deserialize<ConfigData>(bytes);
         }
         catch (System.Text.Json.JsonException e)
         {
             throw new GanetiException("ConfigurationError", $"Cannot parse {path}: {e.Message}");
         }
-        return new ConfigStore(path, data);
+        return new ConfigStore(path, data, bytes);
     }
 
     /// <summary>Writes a brand-new configuration (cluster init).</summary>
     public static ConfigStore Create(string path, ConfigData data)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.Write(path, GanetiJson.SerializeToUtf8(data, indented: true));
-        return new ConfigStore(path, data);
+        var bytes = GanetiJson.SerializeToUtf8(data, indented: true);
+        AtomicFile.Write(path, bytes);
+        return new ConfigStore(path, data, bytes);
     }
 
     /// <summary>
@@ -67,13 +73,15 @@ public sealed class ConfigStore
         await writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var copy = GanetiJson.Clone(current);
+            var copy = GanetiJson.Deserialize<ConfigData>(currentBytes);
             var result = mutate(copy);
             var now = Now();
             copy.SerialNo = current.SerialNo + 1;
             copy.Mtime = now;
-            AtomicFile.Write(path, GanetiJson.SerializeToUtf8(copy, indented: false));
+            var bytes = GanetiJson.SerializeToUtf8(copy, indented: false);
+            AtomicFile.Write(path, bytes);
             current = copy;
+            currentBytes = bytes;
             if (AfterWrite is { } replicate)
                 await replicate(copy, cancellationToken).ConfigureAwait(false);
             Changed?.Invoke(copy);

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Ganeti.Master.Query;
 
-/// <summary>Ganeti's query field names, titles and kinds per resource (from QueryFields.json).</summary>
+/// <summary>
+/// Ganeti's query field names, titles and kinds per resource (from QueryFields.json, generated
+/// from Ganeti), plus this project's documented extensions (docs/rapi.md).
+/// </summary>
 public static class FieldCatalog
 {
     private static readonly Lazy<IReadOnlyDictionary<string, IReadOnlyList<QueryFieldDefinition>>> Catalog = new(Load);
@@ -21,7 +24,14 @@ public static class FieldCatalog
         foreach (var res in doc.RootElement.EnumerateObject())
             result[res.Name] = res.Value.EnumerateArray().Select(f => new QueryFieldDefinition(
                 f.GetProperty("name").GetString()!, f.GetProperty("title").GetString()!,
-                f.GetProperty("kind").GetString()!, f.GetProperty("doc").GetString()!)).ToList();
+                f.GetProperty("kind").GetString()!, f.GetProperty("doc").GetString()!))
+                .Concat(Extensions.Where(e => e.Resource == res.Name).Select(e => e.Field)).ToList();
         return result;
     }
+
+    private static readonly (string Resource, QueryFieldDefinition Field)[] Extensions =
+    [
+        ("os", new QueryFieldDefinition("differences", "Differences", "other",
+            "How the nodes disagree about the OS: missing or invalid on a node, shadowed directories, different API versions, variants, parameters or scripts")),
+    ];
 }

@@ -98,7 +98,13 @@ internal sealed class LockQuery(QueryEngine engine) : IResourceQuery
     }
 }
 
-/// <summary>Operating systems across all online nodes, valid only where every node agrees.</summary>
+/// <summary>
+/// Operating systems across all online vm-capable nodes, as Ganeti's os query: node_status maps
+/// every node that answered to the directories it found for the OS (the first is the one in use,
+/// an empty list where the OS is missing); an OS is valid only when it is valid on every one of
+/// them, and its variants, API versions and parameters are those all nodes share. The extension
+/// field differences says in words how the nodes disagree, script checksums included.
+/// </summary>
 internal sealed class OsQuery(QueryEngine engine) : IResourceQuery
 {
     public async Task<IReadOnlyList<Func<string, QueryCell>>> RowsAsync(IReadOnlySet<string> fields, CancellationToken ct)
@@ -106,23 +112,32 @@ internal sealed class OsQuery(QueryEngine engine) : IResourceQuery
         var cfg = engine.Config;
         var nodes = cfg.Nodes.Values.Where(n => !n.Offline && n.VmCapable).ToList();
         var answers = await engine.Rpc.CallManyAsync(nodes, NodeProcedures.OsDiagnose, new { }, ct).ConfigureAwait(false);
-        var perOs = new SortedDictionary<string, List<(string Node, OsInfo Info)>>(StringComparer.Ordinal);
+        // Nodes whose RPC failed do not make every OS invalid; they are left out, as in Ganeti.
+        var good = answers.Where(a => a.Value.Ok).Select(a => cfg.Nodes[a.Key].Name).Order(StringComparer.Ordinal).ToList();
+        var perOs = new SortedDictionary<string, SortedDictionary<string, List<OsInfo>>>(StringComparer.Ordinal);
         foreach (var (uuid, a) in answers)
         {
             if (!a.Ok) continue;
             foreach (var os in a.Payload.Deserialize<List<OsInfo>>(GanetiJson.Options) ?? [])
-                (perOs.TryGetValue(os.Name, out var l) ? l : perOs[os.Name] = []).Add((cfg.Nodes[uuid].Name, os));
+            {
+                if (!perOs.TryGetValue(os.Name, out var byNode))
+                {
+                    byNode = new SortedDictionary<string, List<OsInfo>>(StringComparer.Ordinal);
+                    foreach (var n in good) byNode[n] = [];
+                    perOs[os.Name] = byNode;
+                }
+                byNode[cfg.Nodes[uuid].Name].Add(os);
+            }
         }
-        var answered = answers.Count(a => a.Value.Ok);
-        return perOs.Select(kv => (Func<string, QueryCell>)(f => Field(cfg, kv.Key, kv.Value, answered, f))).ToList();
+        return perOs.Select(kv => (Func<string, QueryCell>)(f => Field(cfg, kv.Key, kv.Value, f))).ToList();
     }
 
-    private static QueryCell Field(ConfigData cfg, string name, List<(string Node, OsInfo Info)> infos, int answered, string f)
+    private static QueryCell Field(ConfigData cfg, string name, SortedDictionary<string, List<OsInfo>> byNode, string f)
     {
-        var valid = infos.Count == answered && infos.All(i => i.Info.Status);
-        var first = infos[0].Info;
+        var inUse = byNode.Values.Select(l => l.FirstOrDefault()).ToList();
+        var valid = inUse.All(i => i is { Status: true });
         List<T> Common<T>(Func<OsInfo, IEnumerable<T>> pick) =>
-            infos.Select(i => pick(i.Info)).Aggregate((IEnumerable<T>)pick(first), (a, b) => a.Intersect(b)).ToList();
+            inUse.Select(i => pick(i!)).Aggregate((a, b) => a.Intersect(b)).ToList();
         return f switch
         {
             "name" => Cells.V(name),
@@ -131,13 +146,16 @@ internal sealed class OsQuery(QueryEngine engine) : IResourceQuery
             "blacklisted" => Cells.V(cfg.Cluster.BlacklistedOs.Contains(name)),
             "variants" => Cells.V(valid ? Common(i => i.Variants) : []),
             "api_versions" => Cells.V(valid ? Common(i => i.ApiVersions) : []),
-            "parameters" => Cells.V(valid ? first.Parameters : []),
-            "node_status" => QueryCell.Of(new JsonObject(infos.Select(i => KeyValuePair.Create(i.Node, (JsonNode?)new JsonArray(
-                new JsonArray(i.Info.Path, i.Info.Status, i.Info.Diagnose, GanetiJson.ToNode(i.Info.Variants),
-                    GanetiJson.ToNode(i.Info.Parameters), GanetiJson.ToNode(i.Info.ApiVersions))))))),
+            "parameters" => Cells.V(valid
+                ? Common(i => i.Parameters.Select(p => (Name: p[0], Doc: p.Count > 1 ? p[1] : ""))).Select(p => new[] { p.Name, p.Doc }).ToList()
+                : []),
+            "node_status" => QueryCell.Of(new JsonObject(byNode.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(
+                kv.Value.Select(i => (JsonNode?)new JsonArray(i.Path, i.Status, i.Diagnose, GanetiJson.ToNode(i.Variants),
+                    GanetiJson.ToNode(i.Parameters), GanetiJson.ToNode(i.ApiVersions), i.Trusted)).ToArray()))))),
+            "differences" => Cells.V(OsDifferences.Describe(byNode)),
             "os_hvp" => Cells.V(cfg.Cluster.OsHvp.GetValueOrDefault(name) ?? []),
             "osparams" => Cells.V(cfg.Cluster.Osparams.GetValueOrDefault(name) ?? []),
-            "trusted" => Cells.V(infos.All(i => i.Info.Trusted)),
+            "trusted" => Cells.V(valid && inUse.All(i => i!.Trusted)),
             _ => QueryCell.Unknown,
         };
     }

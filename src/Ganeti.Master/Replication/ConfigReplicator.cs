@@ -198,12 +198,14 @@ public sealed class ConfigReplicator
         foreach (var key in filesPushed.Keys.Where(k => k.Node == nodeUuid).ToList()) filesPushed.Remove(key);
     }
 
-    private static JsonObject Upload(string name, byte[] data) => new()
+    /// <summary>One payload for every node: encoded (compressed when large) once, whatever the number of candidates.</summary>
+    private static JsonObject Upload(string name, byte[] data)
     {
-        ["file_name"] = name,
-        ["data"] = Convert.ToBase64String(data),
-        ["mode"] = Convert.ToInt32("600", 8),
-    };
+        var args = UploadContent.Encode(data);
+        args["file_name"] = name;
+        args["mode"] = Convert.ToInt32("600", 8);
+        return args;
+    }
 
     private static string Hash(byte[] data) => Convert.ToHexString(SHA256.HashData(data));
 }

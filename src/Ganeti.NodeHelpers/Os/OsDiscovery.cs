@@ -191,6 +191,29 @@ public sealed class OsDiscovery(Func<IReadOnlyList<string>> searchPath)
         }, null);
     }
 
+    /// <summary>
+    /// SHA-256 (hex) over the definition's files that exist in dir (API version file, scripts,
+    /// variants and parameters lists), each as its name, a NUL, its length and its bytes, in
+    /// name order: equal on two nodes exactly when they would run the same definition.
+    /// </summary>
+    public static string Checksum(string dir)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in DefinitionFiles.Order(StringComparer.Ordinal))
+        {
+            var path = Path.Combine(dir, file);
+            if (!IsRegular(path))
+                continue;
+            var bytes = File.ReadAllBytes(path);
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{file}\0{bytes.Length}\0"));
+            sha.AppendData(bytes);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    private static readonly IReadOnlyList<string> DefinitionFiles =
+        [OsScripts.ApiVersionFile, OsScripts.VariantsFile, OsScripts.ParametersFile, .. OsScripts.All];
+
     private static bool IsPlainName(string name) =>
         name.Length > 0 && name is not ("." or "..") && !name.Contains('/') && !name.Contains('\0');
 

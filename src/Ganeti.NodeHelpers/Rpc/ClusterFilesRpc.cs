@@ -23,7 +23,15 @@ public static class ClusterFilesRpc
             var name = RpcArgs.Get<string>(a, "file_name", NodeProcedures.UploadFile);
             if (!ClusterFiles.Uploadable.Contains(name))
                 throw GanetiException.Prereq($"Node {ctx.NodeName}: {name} is not a file the master may upload", ErrorCodes.WrongInput);
-            var data = Decode(RpcArgs.Get<string>(a, "data", NodeProcedures.UploadFile), NodeProcedures.UploadFile);
+            byte[] data;
+            try
+            {
+                data = UploadContent.Decode(a);
+            }
+            catch (InvalidDataException e)
+            {
+                throw GanetiException.Program($"{NodeProcedures.UploadFile} of {name}: {e.Message}");
+            }
             var mode = RpcArgs.GetOptional<int?>(a, "mode");
             WriteAtomically(Path.Combine(root, name), data, mode is { } m ? (UnixFileMode)m : UnixFileMode.UserRead | UnixFileMode.UserWrite);
             if (name == ClusterFiles.ConfigData) ctx.ClusterFilesChanged?.Invoke();

@@ -48,6 +48,9 @@ public static class InstanceRpc
             {
                 try
                 {
+                    // Node add asks whether the unit can hold disks at all, not only how big it is.
+                    if (RpcArgs.GetOptional<bool>(a, "check_storage") && units[0].Type is "file" or "sharedfile")
+                        Storage.FileStorage.FileStorageDirectory.CheckUsable(units[0].Key);
                     var space = await storage.ForStorageType(units[0].Type).GetSpaceAsync([units[0]], ct).ConfigureAwait(false);
                     if (space.FirstOrDefault() is { } unit)
                     {

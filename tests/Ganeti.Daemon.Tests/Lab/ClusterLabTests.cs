@@ -419,6 +419,67 @@ public sealed class ClusterLabTests(ClusterLabFixture lab, ITestOutputHelper out
         Assert.All(nodes, n => Assert.True(n!["mtotal"]?.GetValue<long>() > 0, n.ToJsonString()));
     }
 
+    /// <summary>A minimal API-20 OS definition in the node's own srv/ganeti/os.</summary>
+    private string WriteOs(int node, string name, string createBody, params string[] variants)
+    {
+        var dir = Path.Combine(new GanetiPaths(Node(node).Root).Under("srv/ganeti/os"), name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "ganeti_api_version"), "20\n");
+        File.WriteAllText(Path.Combine(dir, "parameters.list"), "");
+        File.WriteAllLines(Path.Combine(dir, "variants.list"), variants);
+        foreach (var script in new[] { "create", "import", "export", "rename", "verify" })
+        {
+            var p = Path.Combine(dir, script);
+            File.WriteAllText(p, "#!/bin/sh\n" + (script == "create" ? createBody : "exit 0") + "\n");
+            File.SetUnixFileMode(p, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        return dir;
+    }
+
+    private async Task<JsonArray> DiagnoseOsAsync(string name)
+    {
+        var job = await RequestAsync(HttpMethod.Post, "/2/jobs", new JsonArray(new JsonObject
+        {
+            ["OP_ID"] = "OP_OS_DIAGNOSE", ["names"] = new JsonArray(),
+            ["output_fields"] = new JsonArray("name", "valid", "variants", "node_status", "differences"),
+        }));
+        return job["opresult"]![0]!.AsArray().Select(r => r!.AsArray()).Single(r => r[0]!.GetValue<string>() == name);
+    }
+
+    [Fact]
+    public async Task EachNodeHasItsOwnOsDirectoryAndDiagnoseReportsWhereTheyDiffer()
+    {
+        await ClusterAsync();
+        var dirs = new List<string>();
+        try
+        {
+            dirs.Add(WriteOs(1, "labos", "exit 0", "small", "big"));
+            dirs.Add(WriteOs(2, "labos", "exit 0", "small", "big"));
+            var os = await DiagnoseOsAsync("labos");
+            output.WriteLine(os.ToJsonString());
+            Assert.False(os[1]!.GetValue<bool>());
+            Assert.Empty(os[3]!["node3"]!.AsArray());
+            Assert.Equal(Path.Combine(dirs[1]), os[3]!["node2"]![0]![0]!.GetValue<string>());
+            Assert.Equal("[\"not found on node3\"]", os[4]!.ToJsonString());
+
+            // node3 gets its own, different copy: valid everywhere, only the shared variant offered, the difference named.
+            dirs.Add(WriteOs(3, "labos", "echo node3's own; exit 0", "small"));
+            os = await DiagnoseOsAsync("labos");
+            output.WriteLine(os.ToJsonString());
+            Assert.True(os[1]!.GetValue<bool>());
+            Assert.Equal("[\"small\"]", os[2]!.ToJsonString());
+            Assert.Equal(dirs[2], os[3]!["node3"]![0]![0]!.GetValue<string>());
+            var diffs = os[4]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+            Assert.Equal(2, diffs.Count);
+            Assert.Equal("variants differ: [small, big] on node1, node2; [small] on node3", diffs[0]);
+            Assert.Matches("^scripts \\(checksum\\) differ: [0-9a-f]{12} on node1, node2; [0-9a-f]{12} on node3$", diffs[1]);
+        }
+        finally
+        {
+            foreach (var d in dirs) Directory.Delete(d, true);
+        }
+    }
+
     [Fact]
     public async Task ANodeCutOffMidJobFailsTheJobClearlyAndCanBeTakenOfflineAndReadded()
     {

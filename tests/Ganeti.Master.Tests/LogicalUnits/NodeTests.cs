@@ -63,6 +63,29 @@ public class NodeTests
     }
 
     [Fact]
+    public async Task NodeAddReportsTheNodesFileStorageAndRefusesANodeThatCannotHoldFileDisks()
+    {
+        await using var c = new TestCluster();
+        c.AddMachine("node2.test");
+        c.AddMachine("node3.test");
+        var dir = c.Service.ReadConfig().Cluster.FileStorageDir;
+
+        var job = await c.RunAsync(Add("node2.test", "127.0.0.2"));
+        Assert.Equal(JobStatus.Success, job.CalcStatus());
+        Assert.Contains(job.Ops[0].Log, l => System.Text.RegularExpressions.Regex.IsMatch(l.Message,
+            $"^Node node2.test: file {System.Text.RegularExpressions.Regex.Escape(dir)}: [0-9]+ MiB free of [0-9]+ MiB$"));
+
+        // The machines share this file system: without the directory, node3 cannot hold file disks.
+        Directory.Delete(dir, recursive: true);
+        job = await c.RunAsync(Add("node3.test", "127.0.0.3"));
+        Assert.Equal(JobStatus.Error, job.CalcStatus());
+        var error = job.Ops[0].Result!.ToJsonString();
+        Assert.Contains("cannot hold file disks", error);
+        Assert.Contains("does not exist", error);
+        Assert.Null(c.Service.ReadConfig().FindNode("node3.test"));
+    }
+
+    [Fact]
     public async Task NodeAddRefusesAKnownNodeAnUnknownReaddAnAddressInUseAndAnUnreachableNode()
     {
         await using var c = new TestCluster();

@@ -128,7 +128,8 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var ctx = new NodeContext(nodeName, paths, [new FakeHypervisor(paths, facts), new KvmHypervisor(paths)])
         {
-            OsSearchPath = cfg.Cluster.OsSearchPath,
+            // As a real node searches the cluster's path: under its own root first.
+            OsSearchPath = paths.ResolveOsSearchPath(cfg.Cluster.OsSearchPath),
             AllowedFileStoragePaths = [cfg.Cluster.FileStorageDir, cfg.Cluster.SharedFileStorageDir],
             StorageCommands = storageCommands ?? NodeHelpers.Processes.ProcessCommandRunner.Instance,
             ReadProcDrbd = readProcDrbd,
@@ -144,7 +145,7 @@ public sealed class TestCluster : IAsyncDisposable
     /// A node may run its storage tools through a recording command layer (with /proc/drbd
     /// read from the given function), for templates this machine cannot run: plain and drbd.
     /// </remarks>
-    public async Task AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4,
+    public async Task<GanetiPaths> AddFakeNodeAsync(string name, long memoryMiB, int cpus = 4,
         NodeHelpers.Processes.ICommandRunner? storageCommands = null, Func<string>? procDrbd = null)
     {
         var cfg = Daemon.Context.Config.Current;
@@ -164,6 +165,7 @@ public sealed class TestCluster : IAsyncDisposable
                 Group = c.MasterNode.Group, RootDir = paths.Root, Ctime = now, Mtime = now,
             };
         });
+        return paths;
     }
 
     /// <summary>Stops the master (as a clean stop would) and starts a new one on the same state.</summary>
@@ -174,9 +176,10 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Writes a minimal API-20 OS definition whose create script runs <paramref name="createBody"/>.</summary>
-    public string AddOs(string name, string createBody = "exit 0", string[]? variants = null)
+    /// <param name="osDir">The search directory to write it in (default <see cref="OsDir"/>).</param>
+    public string AddOs(string name, string createBody = "exit 0", string[]? variants = null, string? osDir = null)
     {
-        var d = System.IO.Path.Combine(OsDir, name);
+        var d = System.IO.Path.Combine(osDir ?? OsDir, name);
         Directory.CreateDirectory(d);
         File.WriteAllText(System.IO.Path.Combine(d, "ganeti_api_version"), "20\n");
         File.WriteAllText(System.IO.Path.Combine(d, "parameters.list"), "");

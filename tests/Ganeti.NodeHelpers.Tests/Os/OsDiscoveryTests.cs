@@ -45,6 +45,25 @@ public sealed class OsDiscoveryTests : OsTestBase
         Assert.Equal(Path.Combine(DebianOsDir, "noop"), noops[1].Path);
     }
 
+    [Fact]
+    public void The_checksum_is_the_same_for_identical_copies_and_changes_with_any_script()
+    {
+        var other = Path.Combine(Root.Root, "other-os");
+        TestOs.WriteApi20(SearchDir);
+        TestOs.WriteApi20(other);
+        var a = Path.Combine(SearchDir, "testos");
+        var b = Path.Combine(other, "testos");
+        Assert.Equal(OsDiscovery.Checksum(a), OsDiscovery.Checksum(b));
+        Assert.Equal(OsDiscovery.Checksum(a), Discovery.Diagnose().Single(d => d.Name == "testos").Checksum);
+
+        File.AppendAllText(Path.Combine(b, OsScripts.Rename), "# another rename\n");
+        Assert.NotEqual(OsDiscovery.Checksum(a), OsDiscovery.Checksum(b));
+        File.WriteAllText(Path.Combine(b, OsScripts.Rename), File.ReadAllText(Path.Combine(a, OsScripts.Rename)));
+        Assert.Equal(OsDiscovery.Checksum(a), OsDiscovery.Checksum(b));
+        File.WriteAllText(Path.Combine(b, OsScripts.VariantsFile), "default\n");
+        Assert.NotEqual(OsDiscovery.Checksum(a), OsDiscovery.Checksum(b));
+    }
+
     [Theory]
     [InlineData("missing-api", "Required file 'ganeti_api_version' not found")]
     [InlineData("old-api", "API version mismatch")]

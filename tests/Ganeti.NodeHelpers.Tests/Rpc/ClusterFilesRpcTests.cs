@@ -53,4 +53,63 @@ public sealed class ClusterFilesRpcTests : IDisposable
         var e = await Assert.ThrowsAsync<GanetiException>(() => Upload("etc/ssh/sshd_config", "x"));
         Assert.Contains("not a file the master may upload", e.Message);
     }
+
+    /// <summary>A configuration of some megabytes: repetitive JSON with random identifiers, as a real one is.</summary>
+    private static byte[] BigConfig() => System.Text.Encoding.UTF8.GetBytes("{\"instances\": {" + string.Join(",",
+        Enumerable.Range(0, 20_000).Select(i => $"\"{Guid.NewGuid()}\": {{\"name\": \"inst{i}\", \"os\": \"noop\"}}")) + "}}");
+
+    private Task<JsonNode?> UploadEncoded(JsonObject content)
+    {
+        content["file_name"] = ClusterFiles.ConfigData;
+        return node.DispatchAsync(NodeProcedures.UploadFile, content, default);
+    }
+
+    [Fact]
+    public async Task A_large_configuration_arrives_compressed_and_is_written_byte_for_byte()
+    {
+        var data = BigConfig();
+        var content = UploadContent.Encode(data);
+        Assert.Null(content["data"]);
+        Assert.True(content["data_zlib"]!.GetValue<string>().Length < data.Length, "compressed and in base64, it is still smaller than the raw bytes");
+
+        await UploadEncoded(content);
+
+        Assert.Equal(data, File.ReadAllBytes(Path.Combine(root, ClusterFiles.ConfigData)));
+        Assert.Equal(1, changed);
+    }
+
+    [Fact]
+    public async Task A_damaged_compressed_upload_is_refused_and_the_old_copy_stays()
+    {
+        await Upload(ClusterFiles.ConfigData, "{\"serial_no\": 1}");
+        var data = BigConfig();
+
+        var wrongSum = UploadContent.Encode(data);
+        data[100] ^= 1;
+        wrongSum["sha256"] = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(data)).ToLowerInvariant();
+        var e = await Assert.ThrowsAsync<GanetiException>(() => UploadEncoded(wrongSum));
+        Assert.True(e.Message.Contains("does not match its SHA-256", StringComparison.Ordinal), e.Message);
+
+        var shortSize = UploadContent.Encode(data);
+        shortSize["size"] = data.Length + 1;
+        e = await Assert.ThrowsAsync<GanetiException>(() => UploadEncoded(shortSize));
+        Assert.Contains("fewer than the", e.Message);
+
+        var noSum = UploadContent.Encode(data);
+        noSum.Remove("sha256");
+        e = await Assert.ThrowsAsync<GanetiException>(() => UploadEncoded(noSum));
+        Assert.Contains("'sha256'", e.Message);
+
+        e = await Assert.ThrowsAsync<GanetiException>(() => UploadEncoded(new JsonObject()));
+        Assert.Contains("neither 'data' nor 'data_zlib'", e.Message);
+
+        Assert.Equal("{\"serial_no\": 1}", File.ReadAllText(Path.Combine(root, ClusterFiles.ConfigData)));
+    }
+
+    [Fact]
+    public void A_small_file_goes_as_plain_base64()
+    {
+        var content = UploadContent.Encode("node1 ssh-ed25519 AAAA\n"u8);
+        Assert.Equal(["data"], content.Select(kv => kv.Key));
+    }
 }

@@ -651,4 +651,6 @@ public sealed record OsInfo
     public List<List<string>> Parameters { get; init; } = [];
     public List<int> ApiVersions { get; init; } = [];
     public bool Trusted { get; init; } = true;
+    /// <summary>SHA-256 of the definition's files (an extension; empty from nodes that do not send it).</summary>
+    public string Checksum { get; init; } = "";
 }

@@ -74,6 +74,9 @@ public sealed class LUNodeAdd : LogicalUnit<OpNodeAdd>
                 Log(await ssh.EnsureHostKeyAsync(name, primary, NodeSsh.SshPort(Cfg, probe), ct).ConfigureAwait(false));
             await NodeChecks.CheckVersionAsync(Master, probe, ct).ConfigureAwait(false);
             await NodeChecks.CheckHypervisorsAndClockAsync(Master, Cfg, probe, ct).ConfigureAwait(false);
+            if (probe.VmCapable)
+                foreach (var line in await NodeChecks.CheckStorageAsync(Master, Cfg, probe, ct).ConfigureAwait(false))
+                    Log(line);
             done = true;
         }
         finally

@@ -77,4 +77,47 @@ public static class NodeChecks
                     $"(at most {MaxClockSkew.TotalSeconds:0} s allowed): synchronise the clocks (NTP) first", ErrorCodes.Environment);
         }
     }
+
+    /// <summary>
+    /// The storage of every enabled disk template that has one (file and sharedfile directories,
+    /// the volume group of plain and drbd) can hold disks on the node: refused with the node's
+    /// reason when not, otherwise one line per unit with its free and total space.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CheckStorageAsync(MasterContext master, ConfigData cfg, Core.Config.Node node, CancellationToken ct)
+    {
+        var c = cfg.Cluster;
+        var units = new List<(string Template, string Type, string Key)>();
+        foreach (var t in c.EnabledDiskTemplates)
+        {
+            if (t == "file" && c.FileStorageDir.Length > 0) units.Add((t, "file", c.FileStorageDir));
+            else if (t == "sharedfile" && c.SharedFileStorageDir.Length > 0) units.Add((t, "sharedfile", c.SharedFileStorageDir));
+            else if (t is "plain" or "drbd" && c.VolumeGroupName.Length > 0 && !units.Any(u => u.Type == "lvm-vg"))
+                units.Add((t, "lvm-vg", c.VolumeGroupName));
+        }
+        var lines = new List<string>();
+        foreach (var (template, type, key) in units)
+        {
+            NodeInfoResult info;
+            try
+            {
+                info = await master.Rpc.CallAsync<NodeInfoResult>(node, NodeProcedures.NodeInfo, new JsonObject
+                {
+                    ["hypervisors"] = new JsonArray(),
+                    ["storage_units"] = new JsonArray(new JsonObject { ["type"] = type, ["key"] = key }),
+                    ["check_storage"] = true,
+                }, ct, master.NodeCheckTimeout).ConfigureAwait(false);
+            }
+            catch (GanetiException e)
+            {
+                throw GanetiException.Prereq($"Cannot get the storage information of {node.Name}: {e.Message}", ErrorCodes.Environment);
+            }
+            if (info.StorageError is { } error)
+                throw GanetiException.Prereq(
+                    $"Node {node.Name} cannot hold {template} disks ({type} {key}): {error}; fix it on the node or disable the {template} template first",
+                    ErrorCodes.Environment);
+            lines.Add($"Node {node.Name}: {type} {key}: {info.StorageFree?.ToString(CultureInfo.InvariantCulture) ?? "?"} MiB free " +
+                      $"of {info.StorageTotal?.ToString(CultureInfo.InvariantCulture) ?? "?"} MiB");
+        }
+        return lines;
+    }
 }

@@ -43,6 +43,12 @@ public static class NodeProcedures
     public const string BlockdevWipe = "blockdev_wipe";
     public const string BlockdevGetMirrorStatus = "blockdev_getmirrorstatus";
 
+    // replace-disks: a drbd disk's local volumes swapped, or its peer changed.
+    public const string BlockdevRemoveChildren = "blockdev_removechildren";
+    public const string BlockdevAddChildren = "blockdev_addchildren";
+    public const string DrbdDisconnectNet = "drbd_disconnect_net";
+    public const string DrbdAttachNet = "drbd_attach_net";
+
     public const string OsDiagnose = "os_diagnose";
     public const string OsGet = "os_get";
     public const string OsValidate = "os_validate";

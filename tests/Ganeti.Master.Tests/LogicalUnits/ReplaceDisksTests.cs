@@ -327,4 +327,74 @@ public class ReplaceDisksTests
         Assert.Contains("drained", ErrorOf(await c.RunAsync(Replace("db1", "replace_new_secondary", new { remote_node = "node4.test" }))));
         Assert.Empty(lab.N4.Volumes);
     }
+
+    /// <summary>Waits for the follow-up jobs of a finished job and returns them.</summary>
+    private static async Task<List<Job>> FollowUpsAsync(TestCluster c, Job job)
+    {
+        AssertOk(job);
+        var list = new List<Job>();
+        foreach (var entry in job.Ops[0].Result!["jobs"]!.AsArray())
+        {
+            Assert.True(entry![0]!.GetValue<bool>(), entry.ToJsonString());
+            list.Add(await c.WaitAsync(entry[1]!.GetValue<long>()));
+        }
+        return list;
+    }
+
+    private static void AssertNoSecondaries(TestCluster c, string node)
+    {
+        var cfg = c.Service.ReadConfig();
+        var uuid = cfg.FindNode(node)!.Uuid;
+        Assert.DoesNotContain(cfg.Instances.Values, i => cfg.SecondaryNodes(i).Contains(uuid));
+        Assert.DoesNotContain(cfg.Disks.Values, d => d.Nodes.Contains(uuid) || d.Children.Any(ch => ch.Nodes.Contains(uuid)));
+    }
+
+    [Fact]
+    public async Task EvacuatingSecondariesToARemoteNodeRunsTheDiskReplacementsAndEmptiesTheNode()
+    {
+        await using var lab = await ClusterAsync();
+        var c = lab.C;
+        AssertOk(await c.RunAsync(Drbd("db1")));
+        AssertOk(await c.RunAsync(Drbd("db2")));
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_INSTANCE_ACTIVATE_DISKS", new { instance_name = "db2" })));
+        var evacuation = await c.RunAsync(TestCluster.Op("OP_NODE_EVACUATE", new
+        {
+            node_name = "node3.test", mode = "secondary-only", remote_node = "node4.test", early_release = true,
+        }));
+        var jobs = await FollowUpsAsync(c, evacuation);
+        Assert.Equal(2, jobs.Count);
+        Assert.All(jobs, AssertOk);
+
+        AssertNoSecondaries(c, "node3.test");
+        Assert.Empty(lab.N3.Volumes);
+        Assert.Empty(lab.N3.Minors);
+        var cfg = c.Service.ReadConfig();
+        var node4 = Uuid(c, "node4.test");
+        foreach (var name in new[] { "db1", "db2" })
+            Assert.Equal([node4], cfg.SecondaryNodes(cfg.FindInstance(name)!));
+        // Two disks on node4 now, each with its own minor, and their volumes.
+        Assert.Equal([0, 1], cfg.Disks.Values.Select(d => d.LogicalId[4].GetInt32()).Order());
+        Assert.Equal(4, lab.N4.Volumes.Count);
+        // db2's disks were active: it stays up, now mirrored to node4.
+        Assert.Equal([cfg.InstanceDisks(cfg.FindInstance("db2")!)[0].LogicalId[4].GetInt32()], lab.N4.Minors);
+    }
+
+    [Fact]
+    public async Task EvacuatingSecondariesWithTheAllocatorRunsTheDiskReplacementsAndEmptiesTheNode()
+    {
+        await using var lab = await ClusterAsync();
+        var c = lab.C;
+        await c.Daemon.Context.Config.UpdateAsync(cfg => cfg.MasterNode.Drained = true);
+        AssertOk(await c.RunAsync(Drbd("db1", "node2.test", "node3.test", 1024)));
+        AssertOk(await c.RunAsync(Drbd("db2", "node4.test", "node3.test", 1024)));
+        var evacuation = await c.RunAsync(TestCluster.Op("OP_NODE_EVACUATE", new { node_name = "node3.test", mode = "secondary-only", iallocator = "hail" }));
+        var jobs = await FollowUpsAsync(c, evacuation);
+        Assert.Equal(2, jobs.Count);
+        Assert.All(jobs, AssertOk);
+        AssertNoSecondaries(c, "node3.test");
+        Assert.Empty(lab.N3.Volumes);
+        var cfg = c.Service.ReadConfig();
+        Assert.Equal([Uuid(c, "node4.test")], cfg.SecondaryNodes(cfg.FindInstance("db1")!));
+        Assert.Equal([Uuid(c, "node2.test")], cfg.SecondaryNodes(cfg.FindInstance("db2")!));
+    }
 }

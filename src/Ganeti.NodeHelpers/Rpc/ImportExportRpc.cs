@@ -184,8 +184,8 @@ public static class ImportExportRpc
         {
             var a = RpcArgs.Object(args, InstanceExportLocal);
             var path = await transfer.ExportLocalAsync(RpcArgs.Get<InstanceSpec>(a, "instance", InstanceExportLocal),
-                RpcArgs.Get<string>(a, "disk_template", InstanceExportLocal), Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode")), ct)
-                .ConfigureAwait(false);
+                RpcArgs.Get<string>(a, "disk_template", InstanceExportLocal), Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode")), ct,
+                RpcArgs.GetOptional<string>(a, "compression") ?? StreamCompression.None).ConfigureAwait(false);
             return RpcArgs.Result(new Dictionary<string, string> { ["path"] = path });
         });
         // {instance, export_name, mode} → null

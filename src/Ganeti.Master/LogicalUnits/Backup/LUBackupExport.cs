@@ -84,6 +84,7 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
                     instance = spec,
                     disk_template = inst.DiskTemplate,
                     mode,
+                    compression = Op.Compress,
                 }, ct).ConfigureAwait(false);
                 path = answer?["path"]?.GetValue<string>() ?? "";
             }

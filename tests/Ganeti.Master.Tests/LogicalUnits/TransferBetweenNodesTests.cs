@@ -235,4 +235,23 @@ public class TransferBetweenNodesTests
         var unknown = await c.RunAsync(TestCluster.Op("OP_INSTANCE_MOVE", new { instance_name = "f1", target_node = "nowhere.test" }));
         Assert.Equal(ErrorCodes.UnknownEntity, Ecode(unknown));
     }
+
+    [Fact]
+    public async Task AnImportFromACompressedExportOnAnotherNodeUnpacksTheDumps()
+    {
+        await using var c = await TwoNodesAsync();
+        AssertOk(await c.RunAsync(TestCluster.Create("src1", "file", 8, start: false, extra: new { pnode = "node2.test" })));
+        var sum = FillRandom(c, "src1");
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT",
+            new { instance_name = "src1", target_node = "node2.test", mode = "local", compress = "gzip-fast" })));
+        var exportDir = Path.Combine(NodePaths(c, "node2.test").ExportDir, "src1");
+        Assert.NotEqual(sum, Sha(Path.Combine(exportDir, "disk0.dump")));
+        Assert.Contains("compression = gzip-fast", File.ReadAllText(Path.Combine(exportDir, "config.ini")));
+
+        var import = TestCluster.Create("dst1", "file", 8, start: false,
+            extra: new { mode = "import", src_node = "node2.test", src_path = exportDir, compress = "gzip" });
+        import.Remove("no_install");
+        AssertOk(await c.RunAsync(import));
+        Assert.Equal(sum, Sha(DiskPath(c, "dst1")));
+    }
 }

@@ -306,6 +306,8 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
             var name = string.Format(CultureInfo.InvariantCulture, DumpPattern, i);
             if (exported[i] && !File.Exists(Path.Combine(staging, name)))
                 throw GanetiException.Exec($"Export of {instance.Name}: the data of disk {i} never arrived");
+            if (!exported[i])
+                File.Delete(Path.Combine(staging, name)); // a receiver may have been started for a disk that sent nothing (swap)
             dumps.Add(new ExportConfig.DiskDump(exported[i] ? name : null, instance.Disks[i].SizeMiB));
         }
         // Compression is on the wire only: the dumps are stored as the disk data itself.

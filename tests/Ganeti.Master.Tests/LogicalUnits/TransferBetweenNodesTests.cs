@@ -254,4 +254,23 @@ public class TransferBetweenNodesTests
         AssertOk(await c.RunAsync(import));
         Assert.Equal(sum, Sha(DiskPath(c, "dst1")));
     }
+
+    [Theory]
+    [InlineData("node1.test")]
+    [InlineData("node2.test")]
+    public async Task TheExportResultReportsASwapDiskAsNotExported(string target)
+    {
+        await using var c = await TwoNodesAsync();
+        var create = TestCluster.Create("src1", "file", start: false);
+        create["disks"] = new JsonArray(new JsonObject { ["size"] = 4 }, new JsonObject { ["size"] = 4 });
+        AssertOk(await c.RunAsync(create));
+        using (var f = File.OpenWrite(DiskPath(c, "src1", 1))) { f.Position = 4096 - 10; f.Write("SWAPSPACE2"u8); }
+
+        var export = await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT", new { instance_name = "src1", target_node = target, mode = "local" }));
+        AssertOk(export);
+        Assert.Equal("[true,[true,false]]", export.Ops[0].Result!.ToJsonString());
+        var exportDir = Path.Combine(NodePaths(c, target).ExportDir, "src1");
+        Assert.True(File.Exists(Path.Combine(exportDir, "disk0.dump")));
+        Assert.False(File.Exists(Path.Combine(exportDir, "disk1.dump")));
+    }
 }

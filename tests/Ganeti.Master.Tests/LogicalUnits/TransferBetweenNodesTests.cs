@@ -273,4 +273,37 @@ public class TransferBetweenNodesTests
         Assert.True(File.Exists(Path.Combine(exportDir, "disk0.dump")));
         Assert.False(File.Exists(Path.Combine(exportDir, "disk1.dump")));
     }
+
+    [Fact]
+    public async Task MoveChecksTheTargetGroupsInstancePolicyUnlessToldToIgnoreIt()
+    {
+        await using var c = await TwoNodesAsync();
+        AssertOk(await c.RunAsync(TestCluster.Create("src1", "file", 8, start: false)));
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            // node2 sits in a group whose policy wants disks of at least 1 GiB.
+            var g = new Core.Config.NodeGroup { Uuid = Guid.NewGuid().ToString(), Name = "big-disks" };
+            g.Ipolicy["minmax"] = System.Text.Json.JsonSerializer.SerializeToElement(new[]
+            {
+                new
+                {
+                    min = new Dictionary<string, int> { ["memory-size"] = 0, ["cpu-count"] = 1, ["disk-count"] = 1, ["disk-size"] = 1024, ["nic-count"] = 0, ["spindle-use"] = 0 },
+                    max = new Dictionary<string, int> { ["memory-size"] = 65536, ["cpu-count"] = 8, ["disk-count"] = 16, ["disk-size"] = 1048576, ["nic-count"] = 8, ["spindle-use"] = 12 },
+                },
+            });
+            cfg.Nodegroups[g.Uuid] = g;
+            cfg.FindNode("node2.test")!.Group = g.Uuid;
+        });
+        var move = TestCluster.Op("OP_INSTANCE_MOVE", new { instance_name = "src1", target_node = "node2.test" });
+        var refused = await c.RunAsync(move);
+        Assert.Equal(ErrorCodes.WrongInput, Ecode(refused));
+        Assert.Contains("instance policy of node group big-disks", refused.Ops[0].Result!.ToJsonString());
+        Assert.Equal(c.Service.ReadConfig().FindNode("node1.test")!.Uuid, c.Service.ReadConfig().FindInstance("src1")!.PrimaryNode);
+
+        move["ignore_ipolicy"] = true;
+        var moved = await c.RunAsync(move);
+        AssertOk(moved);
+        Assert.Contains(moved.Ops[0].Log, l => l.Message.StartsWith("Warning: Instance src1 does not meet the instance policy", StringComparison.Ordinal));
+        Assert.Equal(c.Service.ReadConfig().FindNode("node2.test")!.Uuid, c.Service.ReadConfig().FindInstance("src1")!.PrimaryNode);
+    }
 }

@@ -130,6 +130,8 @@ public sealed class LUInstanceReplaceDisks : InstanceLockingLU<OpInstanceReplace
                 ErrorCodes.WrongState);
         if (!n.VmCapable)
             throw GanetiException.Prereq($"Node {n.Name} is not vm-capable", ErrorCodes.WrongState);
+        // As in Ganeti, a new secondary in another node group must suit that group's policy.
+        Allocation.InstancePolicy.CheckTarget(Cfg, inst, n, Op.IgnoreIpolicy, Log);
         return n;
     }
 

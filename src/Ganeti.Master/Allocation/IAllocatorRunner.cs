@@ -151,9 +151,28 @@ public static class IAllocatorRunner
         var instances = new JsonObject();
         foreach (var i in cfg.Instances.Values)
         {
+            instances[i.Name] = InstanceJson(cfg, i);
+        }
+        return new JsonObject
+        {
+            ["version"] = 2,
+            ["cluster_name"] = cfg.Cluster.ClusterName,
+            ["cluster_tags"] = GanetiJson.ToNode(cfg.Cluster.Tags),
+            ["enabled_hypervisors"] = GanetiJson.ToNode(hvs),
+            ["ipolicy"] = GanetiJson.ToNode(cfg.Cluster.Ipolicy),
+            ["nodegroups"] = groups,
+            ["nodes"] = nodes,
+            ["instances"] = instances,
+            ["request"] = request.DeepClone(),
+        };
+    }
+
+    /// <summary>An instance as the IAllocator protocol describes it (also what policy checks read).</summary>
+    public static JsonObject InstanceJson(ConfigData cfg, Core.Config.Instance i)
+    {
             var be = InstanceSpecs.FilledBeParams(cfg, i);
             var disks = cfg.InstanceDisks(i);
-            instances[i.Name] = new JsonObject
+            return new JsonObject
             {
                 ["admin_state"] = i.AdminState,
                 ["admin_state_source"] = i.AdminStateSource,
@@ -170,17 +189,4 @@ public static class IAllocatorRunner
                 ["hypervisor"] = i.Hypervisor,
             };
         }
-        return new JsonObject
-        {
-            ["version"] = 2,
-            ["cluster_name"] = cfg.Cluster.ClusterName,
-            ["cluster_tags"] = GanetiJson.ToNode(cfg.Cluster.Tags),
-            ["enabled_hypervisors"] = GanetiJson.ToNode(hvs),
-            ["ipolicy"] = GanetiJson.ToNode(cfg.Cluster.Ipolicy),
-            ["nodegroups"] = groups,
-            ["nodes"] = nodes,
-            ["instances"] = instances,
-            ["request"] = request.DeepClone(),
-        };
-    }
 }

@@ -34,6 +34,7 @@ public static class LuRegistry
         [typeof(OpInstanceDeactivateDisks)] = For<OpInstanceDeactivateDisks, LUInstanceDeactivateDisks>(),
         [typeof(OpInstanceGrowDisk)] = For<OpInstanceGrowDisk, LUInstanceGrowDisk>(),
         [typeof(OpInstanceMove)] = For<OpInstanceMove, LUInstanceMove>(),
+        [typeof(OpInstanceReplaceDisks)] = For<OpInstanceReplaceDisks, LUInstanceReplaceDisks>(),
         [typeof(OpInstanceReinstall)] = For<OpInstanceReinstall, LUInstanceReinstall>(),
         [typeof(OpInstanceMigrate)] = For<OpInstanceMigrate, LUInstanceMigrate>(),
         [typeof(OpInstanceFailover)] = For<OpInstanceFailover, LUInstanceFailover>(),

@@ -70,10 +70,13 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
 
     /// <summary>
     /// Exports every disk into this node's export directory, then config.ini; the export
-    /// appears under its final name only once complete (an older one is replaced).
+    /// appears under its final name only once complete (an older one is replaced). As in
+    /// Ganeti, the dumps are stored compressed when asked, and config.ini says how.
     /// </summary>
-    public async Task<string> ExportLocalAsync(InstanceSpec instance, string diskTemplate, DiskDataMode mode, CancellationToken cancellationToken)
+    public async Task<string> ExportLocalAsync(InstanceSpec instance, string diskTemplate, DiskDataMode mode, CancellationToken cancellationToken,
+        string compression = StreamCompression.None)
     {
+        StreamCompression.Check(compression);
         var final = ExportPath(instance.Name);
         var staging = final + ".new";
         if (Directory.Exists(staging))
@@ -88,14 +91,17 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
                 bool exported;
                 await using (var f = new FileStream(Path.Combine(staging, name), FileMode.CreateNew, FileAccess.Write))
                 {
-                    exported = await ReadDiskAsync(instance, i, mode, f, cancellationToken).ConfigureAwait(false);
+                    var packed = StreamCompression.Compress(compression, f);
+                    exported = await ReadDiskAsync(instance, i, mode, packed, cancellationToken).ConfigureAwait(false);
+                    if (!ReferenceEquals(packed, f))
+                        await packed.DisposeAsync().ConfigureAwait(false); // writes the compressor's trailer
                     f.Flush(flushToDisk: true);
                 }
                 if (!exported)
                     File.Delete(Path.Combine(staging, name));
                 dumps.Add(new ExportConfig.DiskDump(exported ? name : null, instance.Disks[i].SizeMiB));
             }
-            await WriteConfigAsync(staging, ExportConfig.Create(instance, nodeName, diskTemplate, dumps, StreamCompression.None, DateTimeOffset.UtcNow),
+            await WriteConfigAsync(staging, ExportConfig.Create(instance, nodeName, diskTemplate, dumps, compression, DateTimeOffset.UtcNow),
                 cancellationToken).ConfigureAwait(false);
             if (Directory.Exists(final))
                 Directory.Delete(final, recursive: true);
@@ -141,8 +147,17 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
             if (dump.Contains('/'))
                 throw GanetiException.WrongInput($"Invalid dump name '{dump}' in {exportDir}");
             await using var f = new FileStream(Path.Combine(exportDir, dump), FileMode.Open, FileAccess.Read);
-            await WriteDiskAsync(instance, i, mode, f, cancellationToken).ConfigureAwait(false);
+            await using var data = StreamCompression.Decompress(StoredCompression(config), f);
+            await WriteDiskAsync(instance, i, mode, data, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>How an export's dumps are stored: config.ini's compression, none when absent (older exports).</summary>
+    public static string StoredCompression(ExportConfig config)
+    {
+        var stored = config.Get("export", "compression") ?? StreamCompression.None;
+        StreamCompression.Check(stored);
+        return stored;
     }
 
     /// <summary>Whether a disk is exported at all: swap areas are not.</summary>
@@ -291,6 +306,8 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
             var name = string.Format(CultureInfo.InvariantCulture, DumpPattern, i);
             if (exported[i] && !File.Exists(Path.Combine(staging, name)))
                 throw GanetiException.Exec($"Export of {instance.Name}: the data of disk {i} never arrived");
+            if (!exported[i])
+                File.Delete(Path.Combine(staging, name)); // a receiver may have been started for a disk that sent nothing (swap)
             dumps.Add(new ExportConfig.DiskDump(exported[i] ? name : null, instance.Disks[i].SizeMiB));
         }
         // Compression is on the wire only: the dumps are stored as the disk data itself.
@@ -308,14 +325,18 @@ public sealed class InstanceTransfer(OsRunner os, GanetiPaths paths, string node
         IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
     {
         var dir = ExportPath(exportName);
-        var dump = ReadConfig(dir).Get("instance", $"disk{index}_dump");
+        var config = ReadConfig(dir);
+        var dump = config.Get("instance", $"disk{index}_dump");
         if (dump is null)
             return null;
         if (dump.Contains('/'))
             throw GanetiException.WrongInput($"Invalid dump name '{dump}' in {dir}");
         await using var f = new FileStream(Path.Combine(dir, dump), FileMode.Open, FileAccess.Read);
-        var header = new DiskStream.Header(compression, f.Length, $"{exportName}/disk{index}");
-        return await DiskStreamSender.SendAsync(host, port, f, secret, header, progress, cancellationToken).ConfigureAwait(false);
+        // A dump stored compressed is unpacked here: the stream carries the disk data, packed for the wire as asked.
+        var stored = StoredCompression(config);
+        await using var data = StreamCompression.Decompress(stored, f);
+        var header = new DiskStream.Header(compression, stored == StreamCompression.None ? f.Length : null, $"{exportName}/disk{index}");
+        return await DiskStreamSender.SendAsync(host, port, data, secret, header, progress, cancellationToken).ConfigureAwait(false);
     }
 
     private static string DiskPath(InstanceSpec instance, int index)

@@ -183,10 +183,14 @@ public static class ImportExportRpc
         d.Register(InstanceExportLocal, async (args, ct) =>
         {
             var a = RpcArgs.Object(args, InstanceExportLocal);
-            var path = await transfer.ExportLocalAsync(RpcArgs.Get<InstanceSpec>(a, "instance", InstanceExportLocal),
-                RpcArgs.Get<string>(a, "disk_template", InstanceExportLocal), Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode")), ct)
-                .ConfigureAwait(false);
-            return RpcArgs.Result(new Dictionary<string, string> { ["path"] = path });
+            var instance = RpcArgs.Get<InstanceSpec>(a, "instance", InstanceExportLocal);
+            var path = await transfer.ExportLocalAsync(instance,
+                RpcArgs.Get<string>(a, "disk_template", InstanceExportLocal), Mode(RpcArgs.GetOptional<JsonElement?>(a, "mode")), ct,
+                RpcArgs.GetOptional<string>(a, "compression") ?? StreamCompression.None).ConfigureAwait(false);
+            // Which disks have a dump: swap areas are not exported.
+            var config = InstanceTransfer.ReadConfig(path);
+            var exported = Enumerable.Range(0, instance.Disks.Count).Select(i => config.Get("instance", $"disk{i}_dump") is not null).ToList();
+            return RpcArgs.Result(new { path, exported });
         });
         // {instance, export_name, mode} → null
         d.Register(InstanceImportLocal, async (args, ct) =>

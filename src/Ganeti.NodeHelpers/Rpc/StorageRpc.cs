@@ -171,6 +171,26 @@ public static class StorageRpc
             return new JsonObject { ["all_done"] = allDone, ["min_resync"] = minResync };
         });
 
+        // {disk} → null: the drbd disk's local volumes are detached (it goes diskless here)
+        d.Register(NodeProcedures.BlockdevRemoveChildren, async (args, ct) =>
+        {
+            var disk = Disk(args, NodeProcedures.BlockdevRemoveChildren);
+            await Drbd(drivers, disk, NodeProcedures.BlockdevRemoveChildren).DetachLocalAsync(disk, ct).ConfigureAwait(false);
+            return null;
+        });
+
+        // {disk, instance_name, on_primary, init_meta} → null: the disk's children (as given) are attached
+        d.Register(NodeProcedures.BlockdevAddChildren, async (args, ct) =>
+        {
+            var a = RpcArgs.Object(args, NodeProcedures.BlockdevAddChildren);
+            var disk = RpcArgs.Get<DiskSpec>(a, "disk", NodeProcedures.BlockdevAddChildren);
+            await Drbd(drivers, disk, NodeProcedures.BlockdevAddChildren).AttachLocalAsync(disk,
+                RpcArgs.Get<string>(a, "instance_name", NodeProcedures.BlockdevAddChildren),
+                RpcArgs.Get<bool>(a, "on_primary", NodeProcedures.BlockdevAddChildren),
+                RpcArgs.Get<bool>(a, "init_meta", NodeProcedures.BlockdevAddChildren), ct).ConfigureAwait(false);
+            return null;
+        });
+
         // {disk} → {path, uri, format} or null when the disk is not present
         d.Register(BlockdevFind, async (args, ct) =>
         {
@@ -231,6 +251,10 @@ public static class StorageRpc
             throw Core.Errors.GanetiException.WrongInput($"{procedure} acts on drbd disks only; disk {other.Uuid} is {other.DevType}");
         return disks;
     }
+
+    private static Storage.Drbd.DrbdDriver Drbd(StorageDrivers drivers, DiskSpec disk, string procedure) =>
+        drivers.For(disk) as Storage.Drbd.DrbdDriver
+            ?? throw Core.Errors.GanetiException.WrongInput($"{procedure} works on drbd disks only, not on '{disk.DevType}' disk {disk.Uuid}");
 
     private static DiskSpec Disk(JsonNode? args, string procedure) =>
         RpcArgs.Get<DiskSpec>(RpcArgs.Object(args, procedure), "disk", procedure);

@@ -47,6 +47,10 @@ public static class NodeProcedures
     public const string DrbdAttachNet = "drbd_attach_net";
     public const string DrbdWaitSync = "drbd_wait_sync";
 
+    // replace-disks: a drbd disk's local volumes swapped, or its peer changed.
+    public const string BlockdevRemoveChildren = "blockdev_removechildren";
+    public const string BlockdevAddChildren = "blockdev_addchildren";
+
     public const string OsDiagnose = "os_diagnose";
     public const string OsGet = "os_get";
     public const string OsValidate = "os_validate";

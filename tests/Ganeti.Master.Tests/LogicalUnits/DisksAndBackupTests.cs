@@ -96,4 +96,28 @@ public class DisksAndBackupTests
         var again = await c.RunAsync(TestCluster.Op("OP_BACKUP_REMOVE", new { instance_name = "src1" }));
         Assert.Equal(ErrorCodes.UnknownEntity, GanetiException.FromWire(again.Ops[0].Result)!.Ecode);
     }
+
+    [Fact]
+    public async Task AnExportAskedToCompressStoresItsDumpsCompressedAndImportsFromThem()
+    {
+        await using var c = new TestCluster();
+        await c.RunAsync(TestCluster.Create("src1", "file", 4, start: false));
+        using (var f = File.OpenWrite(DiskPath(c, "src1"))) { f.Position = 1024; f.Write("payload-42"u8); }
+
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT", new { instance_name = "src1", target_node = "node1.test", mode = "local", compress = "gzip" })));
+        var exportDir = Path.Combine(c.Paths.ExportDir, "src1");
+        var ini = File.ReadAllText(Path.Combine(exportDir, "config.ini"));
+        Assert.Matches(@"(?m)^compression\s*=\s*gzip\s*$", ini);
+        var dump = Directory.GetFiles(exportDir).Single(p => !p.EndsWith("config.ini", StringComparison.Ordinal));
+        var stored = File.ReadAllBytes(dump);
+        Assert.Equal(new byte[] { 0x1f, 0x8b }, stored[..2]);
+        Assert.True(stored.Length < 4 << 20, $"a 4 MiB disk of zeros stored as {stored.Length} bytes");
+
+        var import = TestCluster.Create("dst1", "file", 4, start: false, extra: new { mode = "import", src_node = "node1.test", src_path = exportDir });
+        import.Remove("no_install");
+        AssertOk(await c.RunAsync(import));
+        var data = File.ReadAllBytes(DiskPath(c, "dst1"));
+        Assert.Equal(4 << 20, data.Length);
+        Assert.Equal("payload-42", System.Text.Encoding.ASCII.GetString(data, 1024, 10));
+    }
 }

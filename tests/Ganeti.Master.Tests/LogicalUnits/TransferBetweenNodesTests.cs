@@ -235,4 +235,75 @@ public class TransferBetweenNodesTests
         var unknown = await c.RunAsync(TestCluster.Op("OP_INSTANCE_MOVE", new { instance_name = "f1", target_node = "nowhere.test" }));
         Assert.Equal(ErrorCodes.UnknownEntity, Ecode(unknown));
     }
+
+    [Fact]
+    public async Task AnImportFromACompressedExportOnAnotherNodeUnpacksTheDumps()
+    {
+        await using var c = await TwoNodesAsync();
+        AssertOk(await c.RunAsync(TestCluster.Create("src1", "file", 8, start: false, extra: new { pnode = "node2.test" })));
+        var sum = FillRandom(c, "src1");
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT",
+            new { instance_name = "src1", target_node = "node2.test", mode = "local", compress = "gzip-fast" })));
+        var exportDir = Path.Combine(NodePaths(c, "node2.test").ExportDir, "src1");
+        Assert.NotEqual(sum, Sha(Path.Combine(exportDir, "disk0.dump")));
+        Assert.Contains("compression = gzip-fast", File.ReadAllText(Path.Combine(exportDir, "config.ini")));
+
+        var import = TestCluster.Create("dst1", "file", 8, start: false,
+            extra: new { mode = "import", src_node = "node2.test", src_path = exportDir, compress = "gzip" });
+        import.Remove("no_install");
+        AssertOk(await c.RunAsync(import));
+        Assert.Equal(sum, Sha(DiskPath(c, "dst1")));
+    }
+
+    [Theory]
+    [InlineData("node1.test")]
+    [InlineData("node2.test")]
+    public async Task TheExportResultReportsASwapDiskAsNotExported(string target)
+    {
+        await using var c = await TwoNodesAsync();
+        var create = TestCluster.Create("src1", "file", start: false);
+        create["disks"] = new JsonArray(new JsonObject { ["size"] = 4 }, new JsonObject { ["size"] = 4 });
+        AssertOk(await c.RunAsync(create));
+        using (var f = File.OpenWrite(DiskPath(c, "src1", 1))) { f.Position = 4096 - 10; f.Write("SWAPSPACE2"u8); }
+
+        var export = await c.RunAsync(TestCluster.Op("OP_BACKUP_EXPORT", new { instance_name = "src1", target_node = target, mode = "local" }));
+        AssertOk(export);
+        Assert.Equal("[true,[true,false]]", export.Ops[0].Result!.ToJsonString());
+        var exportDir = Path.Combine(NodePaths(c, target).ExportDir, "src1");
+        Assert.True(File.Exists(Path.Combine(exportDir, "disk0.dump")));
+        Assert.False(File.Exists(Path.Combine(exportDir, "disk1.dump")));
+    }
+
+    [Fact]
+    public async Task MoveChecksTheTargetGroupsInstancePolicyUnlessToldToIgnoreIt()
+    {
+        await using var c = await TwoNodesAsync();
+        AssertOk(await c.RunAsync(TestCluster.Create("src1", "file", 8, start: false)));
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            // node2 sits in a group whose policy wants disks of at least 1 GiB.
+            var g = new Core.Config.NodeGroup { Uuid = Guid.NewGuid().ToString(), Name = "big-disks" };
+            g.Ipolicy["minmax"] = System.Text.Json.JsonSerializer.SerializeToElement(new[]
+            {
+                new
+                {
+                    min = new Dictionary<string, int> { ["memory-size"] = 0, ["cpu-count"] = 1, ["disk-count"] = 1, ["disk-size"] = 1024, ["nic-count"] = 0, ["spindle-use"] = 0 },
+                    max = new Dictionary<string, int> { ["memory-size"] = 65536, ["cpu-count"] = 8, ["disk-count"] = 16, ["disk-size"] = 1048576, ["nic-count"] = 8, ["spindle-use"] = 12 },
+                },
+            });
+            cfg.Nodegroups[g.Uuid] = g;
+            cfg.FindNode("node2.test")!.Group = g.Uuid;
+        });
+        var move = TestCluster.Op("OP_INSTANCE_MOVE", new { instance_name = "src1", target_node = "node2.test" });
+        var refused = await c.RunAsync(move);
+        Assert.Equal(ErrorCodes.WrongInput, Ecode(refused));
+        Assert.Contains("instance policy of node group big-disks", refused.Ops[0].Result!.ToJsonString());
+        Assert.Equal(c.Service.ReadConfig().FindNode("node1.test")!.Uuid, c.Service.ReadConfig().FindInstance("src1")!.PrimaryNode);
+
+        move["ignore_ipolicy"] = true;
+        var moved = await c.RunAsync(move);
+        AssertOk(moved);
+        Assert.Contains(moved.Ops[0].Log, l => l.Message.StartsWith("Warning: Instance src1 does not meet the instance policy", StringComparison.Ordinal));
+        Assert.Equal(c.Service.ReadConfig().FindNode("node2.test")!.Uuid, c.Service.ReadConfig().FindInstance("src1")!.PrimaryNode);
+    }
 }

@@ -70,13 +70,14 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
             await InstanceOps.StopAsync(Master, cfg, inst, Op.ShutdownTimeout, false, Log, ct).ConfigureAwait(false);
         }
         string path;
+        IReadOnlyList<bool> exported;
         try
         {
             var disks = await InstanceOps.AssembleDisksAsync(Master, cfg, inst, Log, ct).ConfigureAwait(false);
             var spec = InstanceSpecs.Build(cfg, inst, disks);
             var mode = string.IsNullOrEmpty(inst.Os) ? "raw" : "os";
             if (Remote)
-                path = await ExportToAnotherNodeAsync(cfg, inst, spec, mode, ct).ConfigureAwait(false);
+                (path, exported) = await ExportToAnotherNodeAsync(cfg, inst, spec, mode, ct).ConfigureAwait(false);
             else
             {
                 var answer = await Master.Rpc.CallAsync(target, NodeProcedures.InstanceExportLocal, new
@@ -84,8 +85,11 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
                     instance = spec,
                     disk_template = inst.DiskTemplate,
                     mode,
+                    compression = Op.Compress,
                 }, ct).ConfigureAwait(false);
                 path = answer?["path"]?.GetValue<string>() ?? "";
+                exported = answer?["exported"] is JsonArray a ? [.. a.Select(x => x?.GetValue<bool>() ?? false)]
+                    : throw GanetiException.Exec($"Node {target.Name} did not say which disks it exported");
             }
             Log($"Exported {inst.Name} to {target.Name}:{path}");
         }
@@ -102,8 +106,8 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
             Log($"Removing instance {inst.Name} as asked");
             await InstanceRemoval.RemoveAsync(Master, inst, Op.ShutdownTimeout, Op.IgnoreRemoveFailures, Log, ct).ConfigureAwait(false);
         }
-        var disksCount = cfg.InstanceDisks(inst).Count;
-        return new JsonArray(true, new JsonArray(Enumerable.Repeat<JsonNode?>(true, disksCount).Select(n => n?.DeepClone()).ToArray()));
+        // Ganeti's (finalized, per-disk results): a disk not exported (swap) is reported false.
+        return new JsonArray(true, new JsonArray(exported.Select(e => (JsonNode?)e).ToArray()));
     }
 
     /// <summary>
@@ -137,7 +141,7 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
     }
 
     /// <summary>Streams every disk from the primary into an export being put together on the target node.</summary>
-    private async Task<string> ExportToAnotherNodeAsync(ConfigData cfg, Core.Config.Instance inst,
+    private async Task<(string Path, IReadOnlyList<bool> Exported)> ExportToAnotherNodeAsync(ConfigData cfg, Core.Config.Instance inst,
         Remoting.NodeRpc.Messages.InstanceSpec spec, string mode, CancellationToken ct)
     {
         var primary = cfg.Nodes[inst.PrimaryNode];
@@ -156,7 +160,7 @@ public sealed class LUBackupExport : InstanceLockingLU<OpBackupExport>
                 source_node = primary.Name,
                 exported = sent,
             }, ct).ConfigureAwait(false);
-            return answer?["path"]?.GetValue<string>() ?? "";
+            return (answer?["path"]?.GetValue<string>() ?? "", sent);
         }
         catch
         {

@@ -54,6 +54,7 @@ public sealed class LUInstanceMove : InstanceLockingLU<OpInstanceMove>
         if (target.Offline) throw GanetiException.Prereq($"Cannot move to offline node {target.Name}", ErrorCodes.WrongState);
         if (target.Drained) throw GanetiException.Prereq($"Cannot move to drained node {target.Name}", ErrorCodes.WrongState);
         if (!target.VmCapable) throw GanetiException.Prereq($"Node {target.Name} is not vm_capable", ErrorCodes.WrongState);
+        Allocation.InstancePolicy.CheckTarget(Cfg, inst, target, Op.IgnoreIpolicy, Log);
         if (inst.AdminState == AdminStates.Up)
         {
             var be = InstanceSpecs.FilledBeParams(Cfg, inst);

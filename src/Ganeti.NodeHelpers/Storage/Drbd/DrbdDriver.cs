@@ -206,7 +206,7 @@ public sealed class DrbdDriver(ICommandRunner runner, LvmDriver lvm, Func<Cancel
     {
         var l = LayoutOf(disk);
         var status = await MinorStatusAsync(l.LocalMinor, ct).ConfigureAwait(false)
-            ?? throw GanetiException.WrongState($"DRBD minor {l.LocalMinor} (disk {disk.Uuid}) is not assembled on this node");
+            ?? throw GanetiException.WrongState($"DRBD minor {l.LocalMinor} is not assembled on this node (disk {disk.Uuid})");
         return (l, status);
     }
 
@@ -306,6 +306,38 @@ public sealed class DrbdDriver(ICommandRunner runner, LvmDriver lvm, Func<Cancel
         if (inWord)
             words.Add(sb.ToString());
         return words;
+    }
+
+    /// <summary>
+    /// Detaches the local volumes from an assembled minor (replace-disks): the device goes
+    /// diskless here and serves its data from the peer.
+    /// </summary>
+    public async Task DetachLocalAsync(DiskSpec disk, CancellationToken cancellationToken)
+    {
+        var l = LayoutOf(disk);
+        if (await MinorStatusAsync(l.LocalMinor, cancellationToken).ConfigureAwait(false) is null)
+            throw GanetiException.WrongState($"DRBD minor {l.LocalMinor} is not assembled; cannot detach its volumes");
+        await Run($"Detaching the volumes of DRBD minor {l.LocalMinor} failed", cancellationToken, "drbdsetup", ["detach", l.Minor]).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Attaches the disk's volumes (its children as given) to an assembled, diskless minor:
+    /// activates them, initialises the metadata volume when it is new, attaches and applies
+    /// the sync parameters. DRBD then resyncs the new volumes from the peer.
+    /// </summary>
+    public async Task AttachLocalAsync(DiskSpec disk, string instanceName, bool onPrimary, bool initMeta, CancellationToken cancellationToken)
+    {
+        var l = LayoutOf(disk);
+        if (await MinorStatusAsync(l.LocalMinor, cancellationToken).ConfigureAwait(false) is null)
+            throw GanetiException.WrongState($"DRBD minor {l.LocalMinor} is not assembled; cannot attach volumes to it");
+        var data = (await lvm.AssembleAsync(l.Data, instanceName, onPrimary, cancellationToken).ConfigureAwait(false)).Path;
+        var meta = (await lvm.AssembleAsync(l.Meta, instanceName, onPrimary, cancellationToken).ConfigureAwait(false)).Path;
+        var what = $"Attaching volumes to DRBD minor {l.LocalMinor} failed";
+        if (initMeta)
+            await Run($"Initialising DRBD metadata on {meta} failed", cancellationToken, "drbdmeta",
+                ["--force", l.Device, "v08", meta, "flex-external", "create-md"]).ConfigureAwait(false);
+        await Run(what, cancellationToken, "drbdsetup", AttachArgs(disk, l, data, meta)).ConfigureAwait(false);
+        await Run(what, cancellationToken, "drbdsetup", SyncArgs(disk, l)).ConfigureAwait(false);
     }
 
     public async Task<AttachedDisk?> FindAsync(DiskSpec disk, CancellationToken cancellationToken)

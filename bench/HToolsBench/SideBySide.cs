@@ -9,7 +9,7 @@ namespace Ganeti.HTools.Bench;
 /// <summary>
 /// Generates clusters, balances each with our library and with Ganeti's hbal (under a time
 /// cap), and prints scores, moves, wall time and the speed ratio.
-/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused]
+/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused] [--progress EVERY-N-MOVES]
 /// </summary>
 public static class SideBySide
 {
@@ -17,12 +17,14 @@ public static class SideBySide
     {
         int cap = 900;
         int maxMoves = -1;
+        int progress = 0;
         var search = BalanceSearch.Auto;
         var sizes = new List<(int, int)> { (40, 320), (200, 2000), (1000, 20000) };
         for (int i = 0; i < args.Length; i++)
         {
             if (args[i] == "--hbal-cap") cap = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--search") search = Enum.Parse<BalanceSearch>(args[++i], ignoreCase: true);
+            else if (args[i] == "--progress") progress = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--max-moves") maxMoves = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--sizes")
                 sizes = args[++i].Split(',').Select(s => s.Split('x')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
@@ -44,9 +46,13 @@ public static class SideBySide
             var sw = Stopwatch.StartNew();
             var bal = Balancer.ForGroup(cd, 0, new BalanceOptions { MaxLength = maxMoves, Search = search });
             double ini = bal.CurrentScore();
-            var plan = bal.Run();
+            var plan = bal.Run(step =>
+            {
+                if (progress > 0 && bal.Steps % progress == 0)
+                    Console.Error.WriteLine($"  {bal.Steps} moves, score {step.Score:F6}, {sw.Elapsed.TotalSeconds:F1} s, {bal.ExhaustiveRounds} exhaustive, {bal.RememberedRounds} remembered rounds");
+            });
             sw.Stop();
-            Console.Error.WriteLine($"{nodes}x{insts}: {plan.Count} moves, {bal.ExhaustiveRounds} exhaustive rounds, {bal.FocusedRounds} focused rounds, {sw.Elapsed.TotalSeconds:F1} s");
+            Console.Error.WriteLine($"{nodes}x{insts}: {plan.Count} moves, {bal.ExhaustiveRounds} exhaustive rounds, {bal.FocusedRounds} focused rounds, {bal.RememberedRounds} remembered rounds, {sw.Elapsed.TotalSeconds:F1} s");
             double fin = plan.Count > 0 ? plan[^1].Score : ini;
             string theirs = "not installed";
             string ratio = "-";

@@ -4,8 +4,9 @@ namespace Ganeti.HTools.Allocation;
 
 /// <summary>
 /// Global N+1 redundancy (hail's capacity check): every node can be evacuated, i.e. its
-/// drbd primaries fail over to their secondaries and its non-movable instances can be
-/// re-created on the other nodes of its group.
+/// drbd primaries fail over to their secondaries and all its other primaries (diskless,
+/// plain, file, and also externally mirrored ones, which Ganeti counts the same way) find
+/// room on the other nodes of its group.
 /// </summary>
 public static class GlobalN1
 {
@@ -35,7 +36,7 @@ public static class GlobalN1
                 if (s.UnallocatedMem - add <= 0) return false;
                 extraMem[i.SNode] = add;
             }
-            else if (!DiskTemplates.SupportsMoves(i.DiskTemplate)) plain.Add(i);
+            else plain.Add(i);
         }
         if (plain.Count == 0) return true;
         var escape = cd.Nodes.Where(x => x.Group == n.Group && x.Index != n.Index).ToList();

@@ -83,6 +83,8 @@ public sealed class Balancer
 
     /// <summary>Rounds that scored every move of every instance.</summary>
     public int ExhaustiveRounds => _fullScans;
+    /// <summary>Moves taken so far.</summary>
+    public int Steps { get; private set; }
     /// <summary>Rounds that found their move among the outlier nodes only.</summary>
     public int FocusedRounds => _focusedRounds;
 
@@ -104,18 +106,24 @@ public sealed class Balancer
         {
             if (focused)
             {
-                int k = FocusWidth(_onlineNodes.Length);
-                while (k * 2 < _onlineNodes.Length)
+                int k0 = FocusWidth(_onlineNodes.Length);
+                for (int k = k0; k * 2 < _onlineNodes.Length; k *= 4)
                 {
-                    best = FocusedSearch(victims, baseScore, k);
+                    best = FocusedSearch(victims, baseScore, k, remember: k > k0);
                     if (Acceptable(best)) { _focusedRounds++; break; }
-                    k *= 4;
+                    if (k == k0 && _remembered is not null)
+                    {
+                        best = RememberedSearch(victims, baseScore);
+                        if (Acceptable(best)) { _rememberedRounds++; break; }
+                    }
                 }
             }
             if (!Acceptable(best))
             {
                 _fullScans++;
-                best = Search(victims, _onlineNodes, baseScore);
+                var perInstance = focused ? new Best[victims.Length] : null;
+                best = Search(victims, _onlineNodes, baseScore, perInstance);
+                if (perInstance is not null) Remember(victims, perInstance, baseScore);
             }
         }
         if (!Acceptable(best)) return null;
@@ -126,12 +134,59 @@ public sealed class Balancer
         int oldP = inst.PNode, oldS = inst.SNode;
         _sim.Commit(inst, t);
         _board.Recompute();
+        if (_remembered is not null)
+        {
+            _remembered.Remove(inst.Index);
+            for (int k = 0; k < t.Count; k++) _touchedSinceScan.Add(t.IndexAt(k));
+        }
         double fresh = CurrentScore();
+        Steps++;
         return new Placement(inst.Index, t.NewPrimary, t.NewSecondary, best.Move, fresh, oldP, oldS);
     }
 
+    /// <summary>
+    /// Instances whose best move improved the score in the last widened or exhaustive round,
+    /// best first; null until a focused plan has needed one. Later rounds look at these (and
+    /// at the instances on the nodes changed since) before widening or scanning everything again.
+    /// </summary>
+    private List<int>? _remembered;
+    private readonly HashSet<int> _touchedSinceScan = new();
+    private int _rememberedRounds;
+
+    /// <summary>Rounds that found their move among the instances the last widened or exhaustive round found improvable.</summary>
+    public int RememberedRounds => _rememberedRounds;
+
+    /// <summary>How many remembered instances a round looks at.</summary>
+    private const int RememberedWidth = 64;
+
+    private void Remember(int[] victims, Best[] perInstance, double baseScore)
+    {
+        var improving = new List<(double Score, int Instance)>();
+        for (int v = 0; v < victims.Length; v++)
+            if (perInstance[v].Found && perInstance[v].Score < baseScore) improving.Add((perInstance[v].Score, victims[v]));
+        improving.Sort((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : a.Instance.CompareTo(b.Instance));
+        _remembered = improving.Select(x => x.Instance).ToList();
+        _touchedSinceScan.Clear();
+    }
+
+    /// <summary>Scores, onto every node, the best remembered instances and those on nodes changed since the last exhaustive round.</summary>
+    private Best RememberedSearch(int[] allVictims, double baseScore)
+    {
+        var isVictim = new bool[_cd.Instances.Count];
+        foreach (var i in allVictims) isVictim[i] = true;
+        var picked = new SortedSet<int>(_remembered!.Take(RememberedWidth));
+        foreach (var n in _touchedSinceScan)
+        {
+            foreach (var i in _nodes[n].PList) picked.Add(i);
+            foreach (var i in _nodes[n].SList) picked.Add(i);
+        }
+        var victims = picked.Where(i => isVictim[i]).ToArray();
+        if (victims.Length == 0) return Best.None(baseScore);
+        return Search(victims, _onlineNodes, baseScore);
+    }
+
     /// <summary>How many source and target nodes a focused round starts with.</summary>
-    private static int FocusWidth(int nodes) => Math.Clamp(nodes / 8, 8, 64);
+    private static int FocusWidth(int nodes) => Math.Clamp(nodes / 8, 8, 16);
 
     /// <summary>
     /// Scores the moves of the instances on the <paramref name="width"/> most loaded nodes onto
@@ -140,7 +195,7 @@ public sealed class Balancer
     /// less free memory or disk, more reservation, vcpus or spindles count as more load, with
     /// N+1 failures first.
     /// </summary>
-    private Best FocusedSearch(int[] victims, double baseScore, int width)
+    private Best FocusedSearch(int[] victims, double baseScore, int width, bool remember)
     {
         var load = _board.NodeLoads(_onlineNodes);
         var byLoad = Enumerable.Range(0, _onlineNodes.Length).OrderByDescending(k => load[k]).ThenBy(k => k).ToArray();
@@ -158,13 +213,18 @@ public sealed class Balancer
                 || (i.SNode >= 0 && (source[i.SNode] || _nodes[i.SNode].Offline));
             if (onSource) picked.Add(idx);
         }
-        return Search(picked.ToArray(), targets, baseScore);
+        var sources = picked.ToArray();
+        if (!remember) return Search(sources, targets, baseScore);
+        var perInstance = new Best[sources.Length];
+        var best = Search(sources, targets, baseScore, perInstance);
+        Remember(sources, perInstance, baseScore);
+        return best;
     }
 
     private int Workers(int items) => _opt.Parallel ? Math.Min(Environment.ProcessorCount, Math.Max(1, items / 8)) : 1;
 
     /// <summary>Scores every move of the given instances onto the given targets, in parallel chunks, keeping the first best.</summary>
-    private Best Search(int[] victims, int[] targets, double baseScore)
+    private Best Search(int[] victims, int[] targets, double baseScore, Best[]? perInstance = null)
     {
         int count = victims.Length;
         int workers = Workers(count);
@@ -175,6 +235,7 @@ public sealed class Balancer
             for (int v = from; v < to; v++)
             {
                 var r = ScoreInstance(victims[v], targets, baseScore, ref t);
+                if (perInstance is not null) perInstance[v] = r;
                 if (r.Found && r.Score < best.Score) best = r;
             }
             return best;

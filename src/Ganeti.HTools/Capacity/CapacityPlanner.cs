@@ -12,6 +12,26 @@ public static class CapacityPlanner
 {
     public const int UnitMem = 64, UnitDsk = 256, UnitCpu = 1;
 
+    /// <summary>Failure reasons in the order hspace lists them.</summary>
+    private static readonly FailMode[] ReportOrder =
+    {
+        FailMode.Mem, FailMode.Disk, FailMode.Cpu, FailMode.N1, FailMode.Tags, FailMode.Mig,
+        FailMode.DiskCount, FailMode.Spindles, FailMode.Internal,
+    };
+
+    /// <summary>
+    /// The most frequent failure; between equally frequent ones, the one hspace lists last
+    /// (as Ganeti's hspace decides, e.g. N+1 over memory over disk).
+    /// </summary>
+    public static FailMode MostLikely(IReadOnlyDictionary<FailMode, int> failures)
+    {
+        var top = FailMode.Internal;
+        int best = 0;
+        foreach (var f in ReportOrder)
+            if (failures.TryGetValue(f, out var c) && c > 0 && c >= best) { best = c; top = f; }
+        return top;
+    }
+
     public static CapacityResult Run(ClusterData cd, ISpec spec, DiskTemplate template, bool tiered, int limit = 100_000)
     {
         var alloc = new Allocator(cd);
@@ -35,14 +55,15 @@ public static class CapacityPlanner
                 count++; tierCount++;
                 continue;
             }
-            var top = r.Failures.Count == 0 ? FailMode.Internal : r.Failures.OrderByDescending(k => k.Value).First().Key;
+            var top = MostLikely(r.Failures);
             reason = "FAIL" + top.ToString().ToUpperInvariant();
             if (tierCount > 0) tiers.Add((mem, dsk, cpu, tierCount));
             tierCount = 0;
             if (!tiered) break;
             switch (top)
             {
-                case FailMode.Mem when mem - UnitMem >= UnitMem: mem -= UnitMem; break;
+                // Ganeti's hspace shrinks the memory when the cluster would lose its N+1 redundancy.
+                case FailMode.Mem or FailMode.N1 when mem - UnitMem >= UnitMem: mem -= UnitMem; break;
                 case FailMode.Disk when dsk - UnitDsk >= UnitDsk: dsk -= UnitDsk; break;
                 case FailMode.Cpu when cpu - UnitCpu >= UnitCpu: cpu -= UnitCpu; break;
                 default: goto done;

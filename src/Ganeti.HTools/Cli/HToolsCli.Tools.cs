@@ -130,6 +130,14 @@ public static partial class HToolsCli
         Key("INI_DSK_FREE", on.Sum(n => (long)n.State.FDsk));
         Key("INI_DSK_AVAIL", on.Sum(n => (long)n.State.AvailDisk));
         int baseCount = cd.Instances.Count;
+        if (on.Count < DiskTemplates.RequiredNodes(template))
+        {
+            // As hspace: the initial figures, then an error, when no instance of the template can be placed at all.
+            if (o.MachineReadable) output.Write(sb.ToString());
+            else output.Write(sb.ToString().Replace("HTS_", ""));
+            err.WriteLine($"Error: failure during allocation: Not enough online nodes ({on.Count} online, the {DiskTemplates.ToRaw(template)} template needs {DiskTemplates.RequiredNodes(template)})");
+            return 1;
+        }
         var text = Text.TextSerializer.Serialize(cd);
         if (o.StandardAlloc is not null || o.TieredAlloc is null)
         {
@@ -152,7 +160,8 @@ public static partial class HToolsCli
             Key("TSPEC_INI_DISK_TEMPLATE", DiskTemplates.ToRaw(template));
             Key("TRL_SCORE", F("{0:F8}", r.FinalScore));
             Key("TRL_INST_CNT", baseCount + r.Allocated);
-            Key("TSPEC", "'" + string.Join(" ", r.Tiers.Select(t => $"{t.Mem},{t.Dsk},{t.Cpu},{tspec.SpindleUse}={t.Count}")) + "'");
+            // Ganeti quotes the list only when it is not empty.
+            Key("TSPEC", r.Tiers.Count == 0 ? "" : "'" + string.Join(" ", r.Tiers.Select(t => $"{t.Mem},{t.Dsk},{t.Cpu},{tspec.SpindleUse}={t.Count}")) + "'");
         }
         Key("OK", 1);
         if (o.MachineReadable) output.Write(sb.ToString());

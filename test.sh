@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of GanetiCluster: the xunit suites (unit, RAPI, lab tests with real qemu,
 # sshd and network namespaces) and reports the Pester suites, which need pwsh.
-# Ends with the line "N passed, N failed"; exits non-zero on any failure.
+# Ends with the line "N passed, N failed" (the xunit totals); exits non-zero on any failure,
+# Pester's included.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -27,11 +28,15 @@ while read -r f p; do
 done < <(grep -oE "Failed: +[0-9]+, Passed: +[0-9]+" "$log" | sed -E 's/Failed: +([0-9]+), Passed: +([0-9]+)/\1 \2/')
 
 echo "== Pester"
-bash tests/pester-report.sh || true
+# Where pwsh and Pester exist the Pester suites run, and their failures fail the run too; the
+# totals below stay the dotnet ones.
+pester=0
+bash tests/pester-report.sh || pester=$?
+[ "$pester" -eq 0 ] || echo "Pester: some tests failed (exit code $pester); see above"
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   # A test host that crashed reports no totals: count it as a failure.
   failed=1
 fi
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$failed" -eq 0 ] && [ "$pester" -eq 0 ]

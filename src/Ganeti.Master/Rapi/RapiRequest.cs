@@ -125,7 +125,17 @@ public sealed class RapiRequest
     {
         var all = new JsonObject { ["reason"] = ReasonTrail() };
         if (DryRun())
-            all["dry_run"] = true;
+        {
+            // A body that already asks for a dry run agrees with the query; one that says
+            // dry_run false contradicts it.
+            if (body is JsonObject b && b.TryGetPropertyValue("dry_run", out var bodyDryRun))
+            {
+                if (bodyDryRun is not JsonValue v || !v.TryGetValue<bool>(out var asked) || !asked)
+                    throw RapiException.BadRequest("The query asks for a dry run (dry-run=1) but the body's dry_run does not");
+            }
+            else
+                all["dry_run"] = true;
+        }
         if (staticParams is not null)
             foreach (var (k, v) in staticParams)
                 all[k] = v?.DeepClone();

@@ -304,6 +304,17 @@ public sealed class RapiRoutingTests(RapiFixture fixture) : IClassFixture<RapiFi
         Assert.Equal(before, S.Master.Submitted.Count);
     }
 
+    [Fact]
+    public async Task A_body_that_does_not_ask_for_the_dry_run_the_query_asks_for_is_refused()
+    {
+        var before = S.Master.Submitted.Count;
+        var (status, json, _) = await S.SendAsync("PUT", "/2/instances/web1.example.com/migrate?dry-run=1",
+            """{"mode":"live","dry_run":false}""", RapiTestServer.Writer);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("The query asks for a dry run (dry-run=1) but the body's dry_run does not", json!["message"]!.GetValue<string>());
+        Assert.Equal(before, S.Master.Submitted.Count);
+    }
+
     public static TheoryData<string, string, string?, string, string> OpcodeCases => new()
     {
         // method, path, body, expected opcode (without reason), rlib2 resource name
@@ -377,6 +388,8 @@ public sealed class RapiRoutingTests(RapiFixture fixture) : IClassFixture<RapiFi
           """{"OP_ID":"OP_NODE_MIGRATE","mode":"live","node_name":"node1.example.com"}""", "nodes_name_migrate" },
         { "POST", "/2/nodes/node1.example.com/migrate?dry-run=1", """{"mode":"live","target_node":"node2.example.com"}""",
           """{"OP_ID":"OP_NODE_MIGRATE","mode":"live","target_node":"node2.example.com","node_name":"node1.example.com","dry_run":true}""", "nodes_name_migrate" },
+        { "PUT", "/2/instances/web1.example.com/migrate?dry-run=1", """{"mode":"live","dry_run":true}""",
+          """{"OP_ID":"OP_INSTANCE_MIGRATE","mode":"live","dry_run":true,"instance_name":"web1.example.com"}""", "instances_name_migrate" },
         { "PUT", "/2/instances/web1.example.com/failover?dry-run=1", """{"target_node":"node2.example.com"}""",
           """{"OP_ID":"OP_INSTANCE_FAILOVER","target_node":"node2.example.com","instance_name":"web1.example.com","dry_run":true}""", "instances_name_failover" },
         { "POST", "/2/nodes/node1.example.com/migrate?live=0", null,

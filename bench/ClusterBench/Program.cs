@@ -13,6 +13,7 @@ using Ganeti.Daemon;
 using Ganeti.Master;
 using Ganeti.Master.Config;
 using Ganeti.Master.Rpc;
+using Ganeti.Bench;
 using Ganeti.Remoting.NodeRpc;
 
 var nodes = IntArg("--nodes", 3);
@@ -144,8 +145,9 @@ static void Report(string what, List<double> ms)
 /// <summary>A lab of its own, torn down at the end.</summary>
 internal sealed class Lab(string prefix, string subnet)
 {
-    private readonly string dir = Environment.GetEnvironmentVariable("GNTLAB_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), prefix + "-lab");
-    private readonly string script = FindScript();
+    private readonly LabScript script = new(
+        Environment.GetEnvironmentVariable("GNTLAB_DIR") is { Length: > 0 } d ? d : Path.Combine(Path.GetTempPath(), prefix + "-lab"), prefix, subnet);
+    private string dir => script.Dir;
     private readonly Dictionary<string, string> roots = [];
 
     public string Subnet => subnet;
@@ -156,43 +158,12 @@ internal sealed class Lab(string prefix, string subnet)
 
     public async Task UpAsync(int n)
     {
-        await RunAsync("down");
-        var (code, output) = await RunAsync("up", n.ToString());
-        if (code != 0) throw new InvalidOperationException($"lab.sh up failed: {output}");
-        foreach (var line in File.ReadAllLines(Path.Combine(dir, "nodes")))
+        foreach (var node in await script.UpAsync(n))
         {
-            var f = line.Split(' ');
-            Nodes.Add((f[0], f[1]));
-            roots[f[0]] = f[2];
+            Nodes.Add((node.Name, node.Address));
+            roots[node.Name] = node.Root;
         }
     }
 
-    public Task DownAsync() => RunAsync("down");
-
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["GANETID"] = Path.Combine(AppContext.BaseDirectory, "ganetid.dll");
-        psi.Environment["GNTLAB_DIR"] = dir;
-        psi.Environment["GNTLAB_PREFIX"] = prefix;
-        psi.Environment["GNTLAB_SUBNET"] = subnet;
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindScript()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, "tests", "lab", "lab.sh");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("tests/lab/lab.sh not found above " + AppContext.BaseDirectory);
-    }
+    public Task DownAsync() => script.DownAsync();
 }

@@ -5,6 +5,7 @@
 // Usage: NodeRpcBench [--nodes N] [--seconds S] [--rounds R]
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Ganeti.Bench;
 using Ganeti.Remoting.NodeRpc;
 
 var nodes = IntArg("--nodes", 3);
@@ -108,8 +109,8 @@ static void Rate(string what, (long Calls, TimeSpan Elapsed) r) =>
 /// <summary>A lab of its own (prefix gntb, 10.79.0.0/24) with an unrestricted admin key for the raw ssh baseline.</summary>
 internal sealed class Lab
 {
-    private readonly string dir = Path.Combine(Path.GetTempPath(), "gntb-lab");
-    private readonly string script = FindScript();
+    private readonly LabScript script = new(Path.Combine(Path.GetTempPath(), "gntb-lab"), "gntb", "10.79.0");
+    private string dir => script.Dir;
 
     public List<(string Name, string Address)> Nodes { get; } = [];
     public string ClusterKey => Path.Combine(dir, "id_cluster");
@@ -118,17 +119,11 @@ internal sealed class Lab
 
     public async Task UpAsync(int n)
     {
-        await RunAsync("down");
-        var (code, output) = await RunAsync("up", n.ToString(), "--admin-key");
-        if (code != 0) throw new InvalidOperationException($"lab.sh up failed: {output}");
-        foreach (var line in File.ReadAllLines(Path.Combine(dir, "nodes")))
-        {
-            var f = line.Split(' ');
-            Nodes.Add((f[0], f[1]));
-        }
+        foreach (var node in await script.UpAsync(n, "--admin-key"))
+            Nodes.Add((node.Name, node.Address));
     }
 
-    public Task DownAsync() => RunAsync("down");
+    public Task DownAsync() => script.DownAsync();
 
     /// <summary>One fresh ssh process to node 1; milliseconds until it exits.</summary>
     public async Task<double> SshOnceAsync(string key, string command, string stdin)
@@ -148,31 +143,5 @@ internal sealed class Lab
         if (p.ExitCode != 0) throw new InvalidOperationException($"ssh failed ({p.ExitCode}): {await err}");
         await output;
         return elapsed;
-    }
-
-    private async Task<(int, string)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["GANETID"] = Path.Combine(AppContext.BaseDirectory, "ganetid.dll");
-        psi.Environment["GNTLAB_DIR"] = dir;
-        psi.Environment["GNTLAB_PREFIX"] = "gntb";
-        psi.Environment["GNTLAB_SUBNET"] = "10.79.0";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var err = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await output + await err);
-    }
-
-    private static string FindScript()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, "tests", "lab", "lab.sh");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("tests/lab/lab.sh not found");
     }
 }

@@ -26,16 +26,11 @@ internal static class NetnsStreams
         var subnet = Environment.GetEnvironmentVariable("GNTLAB_SUBNET") ?? "10.83.0";
         var bytes = (long)sizeMiB << 20;
         Console.WriteLine($"Between two namespace nodes (lab {prefix}, {subnet}.0/24): {sizeMiB} MiB, half random, half zeros");
-        await Lab(dir, prefix, subnet, "down");
-        var (code, output) = await Lab(dir, prefix, subnet, "up", "2");
-        if (code != 0) throw new InvalidOperationException($"lab.sh up 2 failed: {output}");
+        var lab = new LabScript(dir, prefix, subnet);
+        var up = await lab.UpAsync(2);
         try
         {
-            var nodes = File.ReadAllLines(Path.Combine(dir, "nodes")).Select((line, i) =>
-            {
-                var f = line.Split(' ');
-                return new LabNode(f[0], f[1], f[2], $"{prefix}-node{i + 1}");
-            }).ToList();
+            var nodes = up.Select((n, i) => new LabNode(n.Name, n.Address, n.Root, $"{prefix}-node{i + 1}")).ToList();
             var (n1, n2) = (nodes[0], nodes[1]);
             var options = new SshTransportOptions { IdentityFile = Path.Combine(dir, "id_cluster"), KnownHostsFile = Path.Combine(dir, "known_hosts") };
             await using var t1 = new SshTransport(n1.Name, n1.Address, options);
@@ -86,7 +81,7 @@ internal static class NetnsStreams
         }
         finally
         {
-            await Lab(dir, prefix, subnet, "down");
+            await lab.DownAsync();
         }
     }
 
@@ -170,31 +165,5 @@ internal static class NetnsStreams
     {
         using var f = File.OpenRead(path);
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(f));
-    }
-
-    private static async Task<(int, string)> Lab(string dir, string prefix, string subnet, params string[] args)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(FindScript());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["GANETID"] = Path.Combine(AppContext.BaseDirectory, "ganetid.dll");
-        psi.Environment["GNTLAB_DIR"] = dir;
-        psi.Environment["GNTLAB_PREFIX"] = prefix;
-        psi.Environment["GNTLAB_SUBNET"] = subnet;
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var err = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await output + await err);
-    }
-
-    private static string FindScript()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            var candidate = Path.Combine(d.FullName, "tests", "lab", "lab.sh");
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException("tests/lab/lab.sh not found");
     }
 }

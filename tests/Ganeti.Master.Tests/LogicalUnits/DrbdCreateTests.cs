@@ -7,7 +7,7 @@ using Ganeti.NodeHelpers.Processes;
 namespace Ganeti.Master.Tests.LogicalUnits;
 
 /// <summary>
-/// drbd instances created and removed through the master on two nodes. This machine's kernel
+/// drbd (and plain) instances created and removed through the master. This machine's kernel
 /// has neither device-mapper nor the DRBD module, so the nodes run their storage tools through
 /// the recording command layer: the commands are recorded, not run, and a small model of LVM
 /// answers lvs, vgs, lvcreate and lvremove. The tests check the commands each node would run,
@@ -80,6 +80,31 @@ public class DrbdCreateTests
         Assert.Equal(1, second.LogicalId[3].GetInt32());
         Assert.Equal(1, second.LogicalId[4].GetInt32());
         Assert.NotEqual(port, second.LogicalId[2].GetInt32());
+    }
+
+    [Fact]
+    public async Task APlainDiskIsOneLvOnThePrimaryGrownAndRemovedThere()
+    {
+        var (c, n2, n3) = await ClusterAsync();
+        await using var _ = c;
+        await c.Daemon.Context.Config.UpdateAsync(cfg => cfg.Cluster.EnabledDiskTemplates.Add("plain"));
+        AssertOk(await c.RunAsync(TestCluster.Create("vol1", "plain", 64, start: false, extra: new { pnode = "node2.test" })));
+        var disk = DiskOf(c, "vol1");
+        Assert.Equal("plain", disk.DevType);
+        Assert.Equal("xenvg", disk.LogicalId[0].GetString());
+        var lv = disk.LogicalId[1].GetString()!;
+        Assert.Equal([$"xenvg/{lv}"], n2.Volumes);
+        Assert.Contains(n2.Lines("lvcreate"), l => l.Contains(lv) && l.Contains("xenvg"));
+        Assert.Empty(n3.Volumes);
+        Assert.Empty(n3.Lines("lvcreate"));
+
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_INSTANCE_GROW_DISK", new { instance_name = "vol1", disk = 0, amount = 32, wait_for_sync = false })));
+        Assert.Contains(n2.Lines("lvextend"), l => l.Contains(lv));
+        Assert.Equal(96, DiskOf(c, "vol1").Size);
+
+        AssertOk(await c.RunAsync(TestCluster.Op("OP_INSTANCE_REMOVE", new { instance_name = "vol1" })));
+        Assert.Empty(n2.Volumes);
+        Assert.Single(n2.Lines("lvremove"));
     }
 
     [Fact]

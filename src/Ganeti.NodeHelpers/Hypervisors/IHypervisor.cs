@@ -50,7 +50,11 @@ public interface IHypervisor
         return result;
     }
 
-    Task<HvNodeInfo> GetNodeInfoAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Memory, CPUs and version of the hypervisor on this node. The cluster's hvparams for this
+    /// hypervisor, when given, say which binary to ask for its version (kvm_path).
+    /// </summary>
+    Task<HvNodeInfo> GetNodeInfoAsync(IReadOnlyDictionary<string, JsonElement>? hvparams, CancellationToken cancellationToken);
 
     HvConsole GetConsole(InstanceSpec instance, string primaryNodeAddress);
 

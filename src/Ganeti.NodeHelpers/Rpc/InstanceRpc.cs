@@ -34,10 +34,11 @@ public static class InstanceRpc
         {
             var a = RpcArgs.Object(args, NodeProcedures.NodeInfo);
             var hvs = RpcArgs.GetOptional<List<string>>(a, "hypervisors") ?? [];
+            var hvparams = RpcArgs.GetOptional<Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>>>(a, "hvparams");
             var hvInfo = new Dictionary<string, HvNodeInfo>(StringComparer.Ordinal);
             foreach (var name in hvs)
                 if (ctx.Hypervisors.TryGetValue(name, out var hv))
-                    hvInfo[name] = await hv.GetNodeInfoAsync(ct).ConfigureAwait(false);
+                    hvInfo[name] = await hv.GetNodeInfoAsync(hvparams?.GetValueOrDefault(name), ct).ConfigureAwait(false);
             // The storage unit the master asks about (Ganeti's storage_units: the default unit
             // of the disk template in question, an LVM volume group for plain and drbd), else
             // the file storage directory's file system.

@@ -381,4 +381,107 @@ public class MigrationTests
         var nowhere = Error(await c.RunAsync(Migrate("vm1", new { cleanup = true })));
         Assert.Contains("does not seem to be running at all", nowhere.Message);
     }
+
+    /// <summary>The node reports this version of the fake hypervisor (and room for the guest).</summary>
+    private static void ReportVersion(TestCluster c, string node, string version) =>
+        c.Intercept(node, NodeProcedures.NodeInfo, _ => JsonSerializer.SerializeToNode(new Remoting.NodeRpc.Messages.NodeInfoResult
+        {
+            Name = node,
+            Hypervisors = new()
+            {
+                ["fake"] = new Remoting.NodeRpc.Messages.HvNodeInfo { MemoryTotal = 8192, MemoryFree = 8000, CpuTotal = 4, Version = version },
+            },
+        }, Core.Json.GanetiJson.Options));
+
+    [Fact]
+    public async Task AnOlderHypervisorOnTheTargetIsRefusedUnlessToldToIgnoreVersions()
+    {
+        await using var c = await TwoNodesAsync();
+        ReportVersion(c, "node1.test", "8.1.3");
+        ReportVersion(c, "node2.test", "7.2.22");
+
+        var refused = await c.RunAsync(Migrate("vm1", new { target_node = "node2.test" }));
+        var e = Error(refused);
+        Assert.Equal(ErrorCodes.WrongState, e.Ecode);
+        Assert.Contains("between hypervisor versions (8.1.3 on node1.test to 7.2.22 on node2.test)", e.Message);
+        Assert.Contains("ignore_hvversions", e.Message);
+        Assert.Equal("node1.test", PrimaryOf(c, "vm1"));
+        Assert.True(RunsOn(c, "node1.test", "vm1"));
+        Assert.False(RunsOn(c, "node2.test", "vm1"));
+
+        var job = await c.RunAsync(Migrate("vm1", new { target_node = "node2.test", ignore_hvversions = true }));
+        Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+        var log = job.Ops[0].Log.Select(l => l.Message).ToList();
+        Assert.Contains("* warning: hypervisor version mismatch between source (8.1.3) and target (7.2.22) node", log);
+        Assert.Contains("  continuing anyway (told to ignore version mismatch)", log);
+        Assert.Equal("node2.test", PrimaryOf(c, "vm1"));
+    }
+
+    [Fact]
+    public async Task ANewerHypervisorOnTheTargetIsAWarningOnlyAndTheSameReleaseIsNotMentioned()
+    {
+        await using var c = await TwoNodesAsync();
+        ReportVersion(c, "node1.test", "7.2.1");
+        ReportVersion(c, "node2.test", "8.0.0");
+        var job = await c.RunAsync(Migrate("vm1", new { target_node = "node2.test" }));
+        Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+        var log = job.Ops[0].Log.Select(l => l.Message).ToList();
+        Assert.Contains("  migrating from hypervisor version 7.2.1 to 8.0.0 should be safe", log);
+
+        ReportVersion(c, "node1.test", "8.0.0");
+        var back = await c.RunAsync(Migrate("vm1", new { target_node = "node1.test" }));
+        Assert.True(back.CalcStatus() == JobStatus.Success, back.Ops[0].Result?.ToJsonString());
+        Assert.DoesNotContain(back.Ops[0].Log, l => l.Message.Contains("version", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("kvm", "8.2.0", "7.2.22", "", false)]
+    [InlineData("kvm", "8.2.0", "7.2.22", "pc-i440fx-7.2", true)]
+    [InlineData("kvm", "8.2.0", "7.2.22", "q35", false)]
+    [InlineData("kvm", "7.2.1", "7.2.22", "", true)]
+    [InlineData("kvm", "7.2.22", "7.2.1", "", true)]
+    [InlineData("xen-pvm", "4.17", "4.16", "", false)]
+    [InlineData("kvm", "7.2", "unknown", "", false)]
+    public void VersionRules(string hypervisor, string source, string target, string machine, bool safe)
+    {
+        var hv = new Dictionary<string, JsonElement> { ["machine_version"] = JsonSerializer.SerializeToElement(machine) };
+        var verdict = Master.LogicalUnits.Instance.HypervisorVersions.CheckMigration(hypervisor, source, target, hv);
+        Assert.Equal(safe, verdict is null);
+    }
+
+    [Fact]
+    public async Task TheTargetGroupsInstancePolicyIsCheckedUnlessToldToIgnoreIt()
+    {
+        await using var c = await TwoNodesAsync();
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            // node2 sits in a group whose policy allows at most 64 MiB of memory.
+            var g = new Core.Config.NodeGroup { Uuid = Guid.NewGuid().ToString(), Name = "small" };
+            g.Ipolicy["minmax"] = JsonSerializer.SerializeToElement(new[]
+            {
+                new
+                {
+                    min = new Dictionary<string, int> { ["memory-size"] = 0, ["cpu-count"] = 1, ["disk-count"] = 0, ["disk-size"] = 0, ["nic-count"] = 0, ["spindle-use"] = 0 },
+                    max = new Dictionary<string, int> { ["memory-size"] = 64, ["cpu-count"] = 8, ["disk-count"] = 16, ["disk-size"] = 1048576, ["nic-count"] = 8, ["spindle-use"] = 12 },
+                },
+            });
+            cfg.Nodegroups[g.Uuid] = g;
+            cfg.FindNode("node2.test")!.Group = g.Uuid;
+        });
+
+        var refused = await c.RunAsync(Migrate("vm1", new { target_node = "node2.test" }));
+        var e = Error(refused);
+        Assert.Contains("instance policy of node group small", e.Message);
+        Assert.Contains("memory size", e.Message);
+        Assert.True(RunsOn(c, "node1.test", "vm1"));
+
+        var failover = await c.RunAsync(Failover("vm1", new { target_node = "node2.test" }));
+        Assert.Contains("instance policy of node group small", Error(failover).Message);
+        Assert.Equal("node1.test", PrimaryOf(c, "vm1"));
+
+        var job = await c.RunAsync(Migrate("vm1", new { target_node = "node2.test", ignore_ipolicy = true }));
+        Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+        Assert.Contains(job.Ops[0].Log, l => l.Message.StartsWith("Warning: Instance vm1 does not meet the instance policy", StringComparison.Ordinal));
+        Assert.Equal("node2.test", PrimaryOf(c, "vm1"));
+    }
 }

@@ -22,6 +22,8 @@ public sealed record MigrationRequest
     public bool AllowFailover { get; init; }
     public bool AllowRuntimeChanges { get; init; } = true;
     public bool IgnoreConsistency { get; init; }
+    public bool IgnoreIpolicy { get; init; }
+    public bool IgnoreHvversions { get; init; }
     public int ShutdownTimeout { get; init; } = 120;
 }
 
@@ -53,6 +55,7 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
     private Node source = null!;
     private Node? target;
     private long targetFreeMemory = long.MaxValue;
+    private HvNodeInfo? targetInfo;
     private long? currentMemory;
 
     /// <summary>True once the checks decided on a failover (asked for, or fallen back to).</summary>
@@ -139,6 +142,7 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             throw GanetiException.WrongState($"Can't use drained node {node.Name}");
         if (!node.VmCapable)
             throw GanetiException.WrongState($"Can't use non-vm_capable node {node.Name}");
+        Allocation.InstancePolicy.CheckTarget(cfg, inst, node, request.IgnoreIpolicy, log);
 
         var be = InstanceSpecs.FilledBeParams(cfg, inst);
         if (!Failover && !MigratingHypervisors.Contains(inst.Hypervisor))
@@ -158,7 +162,8 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         {
             var needed = Params.GetInt(be, request.AllowRuntimeChanges && !Failover ? "minmem" : "maxmem")
                          ?? Params.GetInt(be, "maxmem") ?? 128;
-            targetFreeMemory = await FreeMemoryAsync(node, ct).ConfigureAwait(false);
+            targetInfo = await HvInfoAsync(node, ct).ConfigureAwait(false);
+            targetFreeMemory = targetInfo.MemoryFree;
             if (targetFreeMemory < needed)
                 throw GanetiException.Prereq(
                     $"Not enough memory on node {node.Name} for {(Failover ? "starting" : "migrating")} instance {inst.Name}: " +
@@ -190,6 +195,32 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
             ? live ? "live" : "non-live"
             : request.Mode ?? Params.GetString(InstanceSpecs.FilledHvParams(cfg, inst), "migration_mode") ?? "live";
         Live = mode == "live";
+        await CheckHypervisorVersionsAsync(node, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Source and target must run hypervisor versions a guest can move between: a difference is
+    /// a warning, a target that cannot take the guest is refused unless ignore_hvversions.
+    /// </summary>
+    private async Task CheckHypervisorVersionsAsync(Node dst, CancellationToken ct)
+    {
+        var src = (await HvInfoAsync(source, ct).ConfigureAwait(false)).Version;
+        var to = (targetInfo ?? await HvInfoAsync(dst, ct).ConfigureAwait(false)).Version;
+        if (src is null || to is null || src == to)
+            return;
+        log($"* warning: hypervisor version mismatch between source ({src}) and target ({to}) node");
+        var verdict = HypervisorVersions.CheckMigration(inst.Hypervisor, src, to, InstanceSpecs.FilledHvParams(cfg, inst));
+        if (verdict is null)
+        {
+            log($"  migrating from hypervisor version {src} to {to} should be safe");
+            return;
+        }
+        log($"  migrating from hypervisor version {src} to {to} is likely unsupported: {verdict}");
+        if (!request.IgnoreHvversions)
+            throw GanetiException.WrongState(
+                $"Unsupported migration of instance {inst.Name} between hypervisor versions ({src} on {source.Name} to {to} on {dst.Name}): " +
+                $"{verdict}; use ignore_hvversions to go ahead anyway");
+        log("  continuing anyway (told to ignore version mismatch)");
     }
 
     /// <summary>
@@ -235,21 +266,26 @@ public sealed class InstanceMigration(MasterContext master, MigrationRequest req
         return ResolveNode(chosen);
     }
 
-    private async Task<long> FreeMemoryAsync(Node node, CancellationToken ct)
+    /// <summary>What the node's hypervisor reports: free memory and version (asked with the cluster's hvparams, as in Ganeti).</summary>
+    private async Task<HvNodeInfo> HvInfoAsync(Node node, CancellationToken ct)
     {
         NodeInfoResult info;
+        var hvparams = new Dictionary<string, object>
+        {
+            [inst.Hypervisor] = cfg.Cluster.Hvparams.GetValueOrDefault(inst.Hypervisor) ?? [],
+        };
         try
         {
             info = await master.Rpc.CallAsync<NodeInfoResult>(node, NodeProcedures.NodeInfo,
-                new { hypervisors = new[] { inst.Hypervisor } }, ct).ConfigureAwait(false);
+                new { hypervisors = new[] { inst.Hypervisor }, hvparams }, ct).ConfigureAwait(false);
         }
         catch (GanetiException e)
         {
-            throw GanetiException.Prereq($"Cannot get the free memory of node {node.Name}: {e.Message}", ErrorCodes.Environment);
+            throw GanetiException.Prereq($"Cannot get the hypervisor facts of node {node.Name}: {e.Message}", ErrorCodes.Environment);
         }
         if (!info.Hypervisors.TryGetValue(inst.Hypervisor, out var hv))
             throw GanetiException.Prereq($"Node {node.Name} does not report the {inst.Hypervisor} hypervisor", ErrorCodes.Environment);
-        return hv.MemoryFree;
+        return hv;
     }
 
     public Task ExecAsync(CancellationToken ct)

@@ -17,5 +17,6 @@ public sealed class LUInstanceFailover : MigrationLU<OpInstanceFailover>
         Iallocator = Op.Iallocator,
         IgnoreConsistency = Op.IgnoreConsistency,
         ShutdownTimeout = Op.ShutdownTimeout,
+        IgnoreIpolicy = Op.IgnoreIpolicy,
     };
 }

@@ -19,5 +19,7 @@ public sealed class LUInstanceMigrate : MigrationLU<OpInstanceMigrate>
         Live = Op.Live,
         AllowFailover = Op.AllowFailover,
         AllowRuntimeChanges = Op.AllowRuntimeChanges,
+        IgnoreIpolicy = Op.IgnoreIpolicy,
+        IgnoreHvversions = Op.IgnoreHvversions,
     };
 }

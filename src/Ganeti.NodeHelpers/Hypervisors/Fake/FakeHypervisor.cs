@@ -116,7 +116,7 @@ public sealed class FakeHypervisor(GanetiPaths paths, Func<HvNodeInfo>? nodeInfo
         };
     }
 
-    public async Task<HvNodeInfo> GetNodeInfoAsync(CancellationToken cancellationToken)
+    public async Task<HvNodeInfo> GetNodeInfoAsync(IReadOnlyDictionary<string, JsonElement>? hvparams, CancellationToken cancellationToken)
     {
         var baseInfo = nodeInfo?.Invoke() ?? HostFacts.Read();
         long used = 0;

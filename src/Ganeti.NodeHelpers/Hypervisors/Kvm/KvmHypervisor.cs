@@ -421,13 +421,44 @@ public sealed class KvmHypervisor : IHypervisor, IAsyncDisposable
         };
     }
 
-    public async Task<HvNodeInfo> GetNodeInfoAsync(CancellationToken cancellationToken)
+    public async Task<HvNodeInfo> GetNodeInfoAsync(IReadOnlyDictionary<string, JsonElement>? hvparams, CancellationToken cancellationToken)
     {
         var info = options.NodeInfo?.Invoke() ?? HostFacts.Read();
         long used = 0;
         foreach (var i in await ((IHypervisor)this).GetAllInstancesInfoAsync(cancellationToken))
             used += i.MemoryMiB;
-        return info with { MemoryHv = used };
+        var kvm = P.GetString(P.Fill(hvparams ?? new Dictionary<string, JsonElement>()), N.KvmPath);
+        return info with { MemoryHv = used, Version = await QemuVersionAsync(kvm, cancellationToken) };
+    }
+
+    // `kvm --version` once per binary (and again when the binary changes on disk).
+    private readonly ConcurrentDictionary<string, (DateTime Written, string? Version)> versions = new(StringComparer.Ordinal);
+
+    private async Task<string?> QemuVersionAsync(string kvm, CancellationToken cancellationToken)
+    {
+        DateTime written;
+        try
+        {
+            if (!File.Exists(kvm)) return null;
+            written = File.GetLastWriteTimeUtc(kvm);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        if (versions.TryGetValue(kvm, out var known) && known.Written == written)
+            return known.Version;
+        var result = await runner.RunAsync([kvm, "--version"], TimeSpan.FromSeconds(20), cancellationToken);
+        var version = result.Succeeded ? ParseQemuVersion(result.Stdout) : null;
+        versions[kvm] = (written, version);
+        return version;
+    }
+
+    /// <summary>The version from `qemu --version` ("QEMU emulator version 7.2.22 (Debian ...)"), or null.</summary>
+    public static string? ParseQemuVersion(string output)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(output, @"\bversion\s+(\d+\.\d+(?:\.\d+)?)");
+        return m.Success ? m.Groups[1].Value : null;
     }
 
     public HvConsole GetConsole(InstanceSpec instance, string primaryNodeAddress)

@@ -35,6 +35,12 @@ public sealed record HvNodeInfo
     public int CpuNodes { get; init; } = 1;
     public int CpuSockets { get; init; } = 1;
     public int CpuDom0 { get; init; }
+
+    /// <summary>
+    /// The hypervisor's version on this node (Ganeti's hv_version), e.g. qemu's "7.2.22"; null
+    /// when the hypervisor has none to report. Migration compares source and target.
+    /// </summary>
+    public string? Version { get; init; }
 }
 
 /// <summary>How to reach an instance's console (Ganeti's console kinds: ssh, vnc, spice, msg).</summary>

@@ -96,4 +96,33 @@ public sealed class KvmParametersTests
         Assert.Equal(["-a", "b c", "d\"e", "$HOME", "f;g"], KvmParameters.SplitArguments("-a 'b c' \"d\\\"e\" '$HOME' f\\;g"));
         Assert.Empty(KvmParameters.SplitArguments("   "));
     }
+
+    [Theory]
+    [InlineData("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright (c) 2003-2022 Fabrice Bellard", "7.2.22")]
+    [InlineData("QEMU emulator version 8.2.2\n", "8.2.2")]
+    [InlineData("QEMU emulator version 2.5\n", "2.5")]
+    [InlineData("kvm: command not understood", null)]
+    public void The_version_is_read_from_qemus_version_banner(string output, string? version) =>
+        Assert.Equal(version, KvmHypervisor.ParseQemuVersion(output));
+
+    [Fact]
+    public async Task Node_info_reports_the_version_of_the_qemu_that_kvm_path_names()
+    {
+        var root = Directory.CreateTempSubdirectory("gnt-kvm-version").FullName;
+        try
+        {
+            await using var kvm = new KvmHypervisor(new Core.Paths.GanetiPaths(root));
+            var hv = new Dictionary<string, JsonElement> { ["kvm_path"] = J(TestGuest.Qemu) };
+            var info = await kvm.GetNodeInfoAsync(hv, CancellationToken.None);
+            var banner = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(TestGuest.Qemu, "--version") { RedirectStandardOutput = true })!;
+            var expected = KvmHypervisor.ParseQemuVersion(await banner.StandardOutput.ReadToEndAsync());
+            Assert.NotNull(expected);
+            Assert.Equal(expected, info.Version);
+            Assert.Null((await kvm.GetNodeInfoAsync(new Dictionary<string, JsonElement> { ["kvm_path"] = J("/nonexistent/qemu") }, CancellationToken.None)).Version);
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
 }

@@ -43,6 +43,19 @@ public abstract class LogicalUnit
 
     protected void Log(string message) => Job.Log(message);
 
+    /// <summary>The hooks directory name (Ganeti's HPATH, e.g. instance-start), or null when the unit runs no hooks.</summary>
+    public virtual string? HooksPath => null;
+
+    /// <summary>GANETI_OBJECT_TYPE: CLUSTER, INSTANCE, NODE or GROUP.</summary>
+    public virtual string HooksObjectType => "CLUSTER";
+
+    /// <summary>The unit's hook variables, without the GANETI_ prefix (Ganeti's BuildHooksEnv).</summary>
+    public virtual IReadOnlyDictionary<string, string> HooksEnv() => new Dictionary<string, string>();
+
+    /// <summary>Nodes (UUIDs) that run the pre and the post hooks; by default the master (Ganeti's BuildHooksNodes).</summary>
+    public virtual (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes() =>
+        ([Cfg.Cluster.MasterNode], [Cfg.Cluster.MasterNode]);
+
     /// <summary>Jobs the master submits once this unit succeeded (Ganeti's ResultWithJobs), or null.</summary>
     public IReadOnlyList<IReadOnlyList<JsonObject>>? FollowUpJobs { get; private set; }
 

@@ -7,7 +7,8 @@ namespace Ganeti.Master.LogicalUnits;
 
 /// <summary>
 /// Runs an opcode through its logical unit, as Ganeti's mcpu does: arguments, locks in level
-/// order (the job shows "waiting" meanwhile), prerequisites, then execution (skipped on dry run).
+/// order (the job shows "waiting" meanwhile), prerequisites, pre hooks, execution, post hooks
+/// (hooks and execution skipped on dry run).
 /// All locks are released when the opcode ends, whatever happened.
 /// </summary>
 public sealed class Processor(MasterContext master) : IOpExecutor
@@ -42,7 +43,10 @@ public sealed class Processor(MasterContext master) : IOpExecutor
                 context.Log("Dry run: the checks passed, nothing was changed");
                 return lu.DryRunResult;
             }
+            var hooks = new HooksMaster(master, lu, message => context.Log(message));
+            await hooks.RunPreAsync(master.Config.Current, cancellationToken).ConfigureAwait(false);
             var result = await lu.ExecAsync(cancellationToken).ConfigureAwait(false);
+            await hooks.RunPostAsync(master.Config.Current, cancellationToken).ConfigureAwait(false);
             if (lu.FollowUpJobs is { } jobs)
                 result = await SubmitFollowUpsAsync(result, jobs, context).ConfigureAwait(false);
             return result;

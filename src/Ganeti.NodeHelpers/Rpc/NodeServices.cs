@@ -13,6 +13,7 @@ public static class NodeServices
         ImportExportRpc.Register(d, ctx);
         ClusterFilesRpc.Register(d, ctx);
         MasterRoleRpc.Register(d, ctx);
+        HooksRpc.Register(d, ctx);
         return d;
     }
 }

@@ -16,6 +16,9 @@ public static class NodeProcedures
     public const string NodeInfo = "node_info";
     public const string NodeVerify = "node_verify";
 
+    /// <summary>Runs the hook scripts of one phase of an operation (Ganeti's hooks_runner).</summary>
+    public const string HooksRunner = "hooks_runner";
+
     public const string InstanceStart = "instance_start";
     public const string InstanceShutdown = "instance_shutdown";
     public const string InstanceReboot = "instance_reboot";
@@ -95,7 +98,7 @@ public static class NodeProcedures
         DrbdWaitSync => Urgent,
         InstanceOsAdd or InstanceRunRename or BlockdevWipe or BlockdevCreate or BlockdevGrow
             or InstanceExportLocal or InstanceImportLocal => FourHours,
-        InstanceMigrate or AcceptInstance => Slow,
+        InstanceMigrate or AcceptInstance or HooksRunner => Slow,
         _ => Normal,
     };
 }

@@ -18,6 +18,18 @@ public abstract class InstanceLockingLU<TOp> : LogicalUnit<TOp> where TOp : OpCo
 
     protected Core.Config.Instance Inst => InstanceOps.Find(Cfg, InstanceName);
 
+    public override string HooksObjectType => "INSTANCE";
+
+    // The instance as the unit last read it: still there for the post hooks of a removal.
+    public override IReadOnlyDictionary<string, string> HooksEnv() => HooksMaster.InstanceEnv(Cfg, Inst);
+
+    public override (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes()
+    {
+        var nodes = new List<string> { Cfg.Cluster.MasterNode };
+        nodes.AddRange(Cfg.InstanceNodes(Inst));
+        return (nodes, nodes);
+    }
+
     public override LockRequest? LocksAt(LockLevel level)
     {
         switch (level)

@@ -41,6 +41,43 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
 
     private bool IsImport => Op.Mode == "import";
 
+    public override string? HooksPath => "instance-add";
+
+    public override string HooksObjectType => "INSTANCE";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv()
+    {
+        string Name(string? uuid) => uuid is null ? "" : Cfg.Nodes.GetValueOrDefault(uuid)?.Name ?? uuid;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["INSTANCE_NAME"] = name,
+            ["INSTANCE_PRIMARY"] = Name(pnodeUuid),
+            ["INSTANCE_SECONDARIES"] = Name(snodeUuid),
+            ["INSTANCE_OS_TYPE"] = osType,
+            ["INSTANCE_STATUS"] = Op.Start ? "up" : "down",
+            ["INSTANCE_DISK_TEMPLATE"] = diskTemplate,
+            ["INSTANCE_HYPERVISOR"] = hypervisor,
+            ["INSTANCE_ADD_MODE"] = Op.Mode,
+            ["INSTANCE_DISK_COUNT"] = Op.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["INSTANCE_NIC_COUNT"] = Op.Nics.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        for (var i = 0; i < Op.Disks.Count; i++)
+            env[$"INSTANCE_DISK{i}_SIZE"] = Params.GetString(Op.Disks[i], "size") ?? "";
+        if (IsImport)
+        {
+            env["INSTANCE_SRC_NODE"] = Op.SrcNode ?? "";
+            env["INSTANCE_SRC_PATH"] = Op.SrcPath ?? "";
+        }
+        return env;
+    }
+
+    public override (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes()
+    {
+        var nodes = new List<string> { Cfg.Cluster.MasterNode, pnodeUuid };
+        if (snodeUuid is not null) nodes.Add(snodeUuid);
+        return (nodes, nodes);
+    }
+
     public override void CheckArguments()
     {
         name = InstanceOps.CheckName(Op.InstanceName, "instance");

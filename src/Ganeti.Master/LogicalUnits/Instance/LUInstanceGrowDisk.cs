@@ -14,6 +14,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceGrowDisk : InstanceLockingLU<OpInstanceGrowDisk>
 {
+    public override string? HooksPath => "disk-grow";
+
     private static readonly HashSet<string> Growable = ["file", "sharedfile", "plain", "drbd", "ext", "rbd", "gluster"];
 
     private Disk disk = null!;

@@ -19,6 +19,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceMove : InstanceLockingLU<OpInstanceMove>
 {
+    public override string? HooksPath => "instance-move";
+
     /// <summary>Ganeti's DTS_COPYABLE.</summary>
     public static readonly IReadOnlySet<string> Copyable = new HashSet<string>(StringComparer.Ordinal) { "file", "plain" };
 

@@ -13,6 +13,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceReboot : InstanceLockingLU<OpInstanceReboot>
 {
+    public override string? HooksPath => "instance-reboot";
+
     protected override string InstanceName => Op.InstanceName;
 
     protected override bool PrimaryOnly => !Op.IgnoreSecondaries;

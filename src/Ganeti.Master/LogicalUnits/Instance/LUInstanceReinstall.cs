@@ -13,6 +13,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceReinstall : InstanceLockingLU<OpInstanceReinstall>
 {
+    public override string? HooksPath => "instance-reinstall";
+
     private string os = "";
 
     protected override string InstanceName => Op.InstanceName;

@@ -6,6 +6,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// <summary>gnt-instance remove: stops the instance, removes its disks on every node and drops it from the configuration.</summary>
 public sealed class LUInstanceRemove : InstanceLockingLU<OpInstanceRemove>
 {
+    public override string? HooksPath => "instance-remove";
+
     protected override string InstanceName => Op.InstanceName;
 
     protected override bool PrimaryOnly => false;

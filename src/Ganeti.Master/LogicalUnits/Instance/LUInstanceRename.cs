@@ -16,6 +16,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceRename : InstanceLockingLU<OpInstanceRename>
 {
+    public override string? HooksPath => "instance-rename";
+
     private string newName = "";
 
     protected override string InstanceName => Op.InstanceName;

@@ -25,6 +25,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceReplaceDisks : InstanceLockingLU<OpInstanceReplaceDisks>
 {
+    public override string? HooksPath => "mirrors-replace";
+
     private Core.Config.Instance inst = null!;
     private string mode = "";
     private string? targetNode;

@@ -8,6 +8,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// <summary>gnt-instance shutdown: marks the instance down (unless no_remember), stops it and releases its disks.</summary>
 public sealed class LUInstanceShutdown : InstanceLockingLU<OpInstanceShutdown>
 {
+    public override string? HooksPath => "instance-stop";
+
     protected override string InstanceName => Op.InstanceName;
 
     public override Task CheckPrereqAsync(CancellationToken ct)

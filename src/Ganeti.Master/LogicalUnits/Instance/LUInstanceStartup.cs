@@ -8,6 +8,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// <summary>gnt-instance startup: marks the instance up (unless no_remember) and starts it on its primary node.</summary>
 public sealed class LUInstanceStartup : InstanceLockingLU<OpInstanceStartup>
 {
+    public override string? HooksPath => "instance-start";
+
     protected override string InstanceName => Op.InstanceName;
 
     private bool alreadyRunning;

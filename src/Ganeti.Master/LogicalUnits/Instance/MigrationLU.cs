@@ -33,6 +33,34 @@ public abstract class MigrationLU<TOp> : LogicalUnit<TOp> where TOp : OpCode
 
     public override Task CheckPrereqAsync(CancellationToken ct) => Migration.CheckPrereqAsync(Cfg, ct);
 
+    public override string? HooksPath => Migration.Failover ? "instance-failover" : "instance-migrate";
+
+    public override string HooksObjectType => "INSTANCE";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv()
+    {
+        var env = HooksMaster.InstanceEnv(Cfg, InstanceOps.Find(Cfg, Request.InstanceName));
+        if (Migration.Target is { } target) env["NEW_PRIMARY"] = target.Name;
+        env["OLD_PRIMARY"] = env["INSTANCE_PRIMARY"];
+        if (!Migration.Failover)
+        {
+            env["MIGRATE_LIVE"] = Migration.Live ? "True" : "False";
+            env["MIGRATE_CLEANUP"] = Request.Cleanup ? "True" : "False";
+        }
+        else
+            env["SHUTDOWN_TIMEOUT"] = Request.ShutdownTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return env;
+    }
+
+    public override (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes()
+    {
+        var inst = InstanceOps.Find(Cfg, Request.InstanceName);
+        var nodes = new List<string> { Cfg.Cluster.MasterNode };
+        nodes.AddRange(Cfg.InstanceNodes(inst));
+        if (Migration.Target is { } target) nodes.Add(target.Uuid);
+        return (nodes, nodes);
+    }
+
     public override async Task<JsonNode?> ExecAsync(CancellationToken ct)
     {
         await Migration.ExecAsync(ct).ConfigureAwait(false);

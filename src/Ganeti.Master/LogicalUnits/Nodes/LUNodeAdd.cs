@@ -16,6 +16,27 @@ namespace Ganeti.Master.LogicalUnits.Nodes;
 /// </summary>
 public sealed class LUNodeAdd : LogicalUnit<OpNodeAdd>
 {
+    public override string? HooksPath => "node-add";
+
+    public override string HooksObjectType => "NODE";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["OP_TARGET"] = probe.Name,
+        ["NODE_NAME"] = probe.Name,
+        ["NODE_PIP"] = probe.PrimaryIp,
+        ["NODE_SIP"] = probe.SecondaryIp,
+        ["MASTER_CAPABLE"] = probe.MasterCapable ? "True" : "False",
+        ["VM_CAPABLE"] = probe.VmCapable ? "True" : "False",
+    };
+
+    // Before the add the other nodes hear of it; after, the new node too.
+    public override (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes()
+    {
+        var others = Cfg.Nodes.Values.Where(n => n.Uuid != probe.Uuid).Select(n => n.Uuid).ToList();
+        return (others, [.. others, probe.Uuid]);
+    }
+
     private string name = "";
     private Core.Config.Node? existing;
     private Core.Config.Node probe = null!;

@@ -13,6 +13,20 @@ namespace Ganeti.Master.LogicalUnits.Nodes;
 /// </summary>
 public sealed class LUNodeRemove : LogicalUnit<OpNodeRemove>
 {
+    public override string? HooksPath => "node-remove";
+
+    public override string HooksObjectType => "NODE";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv() =>
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["OP_TARGET"] = node.Name, ["NODE_NAME"] = node.Name };
+
+    // The node going away runs no hooks: the others do.
+    public override (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes()
+    {
+        var others = Cfg.Nodes.Values.Where(n => n.Uuid != node.Uuid).Select(n => n.Uuid).ToList();
+        return (others, others);
+    }
+
     private Core.Config.Node node = null!;
 
     public override bool RequiresBgl => true;

@@ -16,6 +16,27 @@ namespace Ganeti.Master.LogicalUnits.Nodes;
 /// </summary>
 public sealed class LUNodeSetParams : LogicalUnit<OpNodeSetParams>
 {
+    public override string? HooksPath => "node-modify";
+
+    public override string HooksObjectType => "NODE";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv()
+    {
+        static string B(bool? v) => v is null ? "" : v.Value ? "True" : "False";
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["OP_TARGET"] = node.Name,
+            ["MASTER_CANDIDATE"] = B(Op.MasterCandidate),
+            ["OFFLINE"] = B(Op.Offline),
+            ["DRAINED"] = B(Op.Drained),
+            ["MASTER_CAPABLE"] = B(Op.MasterCapable),
+            ["VM_CAPABLE"] = B(Op.VmCapable),
+        };
+    }
+
+    public override (IReadOnlyList<string> Pre, IReadOnlyList<string> Post) HooksNodes() =>
+        ([Cfg.Cluster.MasterNode, node.Uuid], [Cfg.Cluster.MasterNode, node.Uuid]);
+
     private enum Role { Candidate, Drained, Offline, Regular }
 
     private Core.Config.Node node = null!;

@@ -22,6 +22,7 @@ public static class Program
           prepare-node-join
                     Let the cluster key run the node command on a new node, over the administrator's SSH access
           node-join The node's half of prepare-node-join (reads the request on stdin)
+          watcher   Pause, resume or show the master's instance watcher (gnt-cluster watcher)
           htools    Run an htools program: hbal, hail, hspace, hroller, hinfo, hcheck (Ganeti's options)
           version   Print the version
 
@@ -48,6 +49,7 @@ public static class Program
                 "node" => await NodeCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "prepare-node-join" => await PrepareNodeJoinCommand.RunAsync(rest, Console.Out, CancellationToken.None),
                 "node-join" => await NodeJoinCommand.RunAsync(rest, Console.Out, CancellationToken.None),
+                "watcher" => WatcherCommand.Run(rest, Console.Out),
                 "htools" => RunHTools(rest),
                 "version" or "--version" => PrintVersion(),
                 _ => throw new UsageException($"unknown command '{command}'"),

@@ -22,8 +22,10 @@ public sealed class MasterDaemon : IAsyncDisposable
     public static readonly TimeSpan JobArchiveAge = TimeSpan.FromHours(6);
 
     private readonly Timer archiver;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task watching;
 
-    private MasterDaemon(MasterContext context, JobScheduler scheduler)
+    private MasterDaemon(MasterContext context, JobScheduler scheduler, TimeSpan? watcherInterval)
     {
         Context = context;
         Scheduler = scheduler;
@@ -31,6 +33,34 @@ public sealed class MasterDaemon : IAsyncDisposable
         Service = service;
         context.SubmitJobs = service.SubmitFollowUpsAsync;
         archiver = new Timer(_ => ArchiveOldJobs(context), null, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5));
+        Watcher = new Watcher.InstanceWatcher(service, context.Paths, () => context.Queue.Drained);
+        watching = watcherInterval is { } every && every > TimeSpan.Zero ? WatchAsync(every, stopping.Token) : Task.CompletedTask;
+    }
+
+    /// <summary>Ganeti's watcher for the instances: see <see cref="Watcher.InstanceWatcher"/>.</summary>
+    public Watcher.InstanceWatcher Watcher { get; }
+
+    private async Task WatchAsync(TimeSpan every, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    foreach (var line in await Watcher.RunOnceAsync(ct).ConfigureAwait(false))
+                        Console.Error.WriteLine($"ganetid master: watcher: {line}");
+                }
+                catch (Exception e) when (e is Core.Errors.GanetiException or IOException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"ganetid master: watcher: {e.Message}");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static void ArchiveOldJobs(MasterContext context)
@@ -80,7 +110,7 @@ public sealed class MasterDaemon : IAsyncDisposable
         config.Changed += c => Ssconf.Write(paths, c);
         var scheduler = new JobScheduler(queue, new Processor(context), config.Current.Cluster.MaxRunningJobs);
         config.Changed += c => scheduler.MaxRunningJobs = c.Cluster.MaxRunningJobs;
-        var daemon = new MasterDaemon(context, scheduler);
+        var daemon = new MasterDaemon(context, scheduler, options.WatcherInterval);
         scheduler.Kick();
         return daemon;
     }
@@ -88,6 +118,9 @@ public sealed class MasterDaemon : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await archiver.DisposeAsync().ConfigureAwait(false);
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await watching.ConfigureAwait(false);
+        stopping.Dispose();
         await Scheduler.DisposeAsync().ConfigureAwait(false);
         // Whatever the queue still has to tell the candidates, within reason.
         await Context.Replication.Queue.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10))

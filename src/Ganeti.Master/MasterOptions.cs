@@ -16,4 +16,7 @@ public sealed record MasterOptions
 
     /// <summary>Why jobs found running when the queue is loaded are aborted: a restart, or a master failover.</summary>
     public string InterruptedJobMessage { get; init; } = Jobs.JobQueue.RestartMessage;
+
+    /// <summary>How often the watcher restarts instances that should run and do not; null: never.</summary>
+    public TimeSpan? WatcherInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

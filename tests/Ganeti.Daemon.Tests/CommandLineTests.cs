@@ -120,4 +120,26 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("This node (node2.lab) is not the master: the configuration names node1.lab", err);
     }
+
+    [Fact]
+    public async Task TheWatcherIsPausedResumedAndReported()
+    {
+        Directory.CreateDirectory(Path.Combine(root, "var/lib/ganeti"));
+        var (code, output, _) = await Ganetid.RunAsync("watcher", "info", "--root", root);
+        Assert.Equal(0, code);
+        Assert.Contains("not paused", output);
+        (code, output, _) = await Ganetid.RunAsync("watcher", "pause", "2h", "--root", root);
+        Assert.Equal(0, code);
+        Assert.Contains("paused until", output);
+        (code, output, _) = await Ganetid.RunAsync("watcher", "info", "--root", root);
+        Assert.Contains("paused until", output);
+        (code, _, _) = await Ganetid.RunAsync("watcher", "continue", "--root", root);
+        Assert.Equal(0, code);
+        (_, output, _) = await Ganetid.RunAsync("watcher", "info", "--root", root);
+        Assert.Contains("not paused", output);
+        string err;
+        (code, _, err) = await Ganetid.RunAsync("watcher", "pause", "soon", "--root", root);
+        Assert.Equal(2, code);
+        Assert.Contains("invalid duration 'soon'", err);
+    }
 }

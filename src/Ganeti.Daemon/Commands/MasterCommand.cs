@@ -26,6 +26,7 @@ public static class MasterCommand
         new("require-authentication", null, "Require authentication for every RAPI request, reads included"),
         new("no-ssl", null, "Serve RAPI over plain HTTP (testing only)"),
         new("max-body-size", "BYTES", "Largest RAPI request body accepted (default 1048576)"),
+        new("watcher-interval", "SECONDS", "How often the watcher restarts instances marked up that are down (default 300; 0: never)"),
     ];
 
     public const string Usage = "ganetid master [options]";
@@ -66,7 +67,12 @@ public static class MasterCommand
         MasterDaemon? running = null;
         // Transports are made on first use, by then from the running master's configuration.
         var transports = LocalNode.ClusterTransports(paths, config.Current, () => running?.Context.Config.Current ?? config.Current, ssh);
-        await using var daemon = running = MasterDaemon.Start(paths, transports, options: baseOptions with { Ssh = ssh });
+        var watcher = p.Int("watcher-interval", 300, 0);
+        await using var daemon = running = MasterDaemon.Start(paths, transports, options: baseOptions with
+        {
+            Ssh = ssh,
+            WatcherInterval = watcher == 0 ? null : TimeSpan.FromSeconds(watcher),
+        });
         MasterProcess.WritePidFile(paths);
         try
         {

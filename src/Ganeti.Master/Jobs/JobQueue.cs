@@ -25,6 +25,9 @@ public sealed class JobQueue
     public const string FailoverMessage = "The job was running on the old master when this node took over (master failover); the job was aborted";
 
     private readonly GanetiPaths paths;
+
+    /// <summary>The state tree the queue lives in.</summary>
+    public GanetiPaths Paths => paths;
     private readonly object sync = new();
     private readonly SortedDictionary<long, JobEntry> jobs = [];
     private long lastId;

@@ -64,7 +64,7 @@ internal sealed class ClusterQuery(QueryEngine engine) : IResourceQuery
             "tags" => Cells.V(c.Tags),
             "architecture" => Cells.V(new[] { System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), Environment.Is64BitOperatingSystem ? "64bit" : "32bit" }),
             "drain_flag" => Cells.V(engine.Queue.Drained),
-            "watcher_pause" => Cells.V((double?)null),
+            "watcher_pause" => Cells.V((double?)Watcher.InstanceWatcher.PausedUntil(engine.Queue.Paths)?.ToUnixTimeSeconds()),
             "master_node" => Cells.V(cfg.Nodes.GetValueOrDefault(c.MasterNode)?.Name),
             "volume_group_name" => Cells.V(c.VolumeGroupName),
             "software_version" => Cells.V(ProjectInfo.GanetiCompatVersion),

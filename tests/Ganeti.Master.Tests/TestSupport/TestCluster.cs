@@ -55,7 +55,7 @@ public sealed class TestCluster : IAsyncDisposable
         lock (dispatchers) dispatchers[node.Name] = Dispatcher(node.Name, Paths, cfg, null);
         return MasterDaemon.Start(Paths, n => new TestNetworkTransport(this, n.Name),
             (name, _) => Task.FromResult<string?>(name.EndsWith(".resolvable", StringComparison.Ordinal) ? "192.0.2.10" : null),
-            new MasterOptions { ReplicationTimeout = TimeSpan.FromSeconds(5), NodeCheckTimeout = TimeSpan.FromSeconds(5) });
+            new MasterOptions { ReplicationTimeout = TimeSpan.FromSeconds(5), NodeCheckTimeout = TimeSpan.FromSeconds(5), WatcherInterval = null });
     }
 
     /// <summary>

@@ -85,6 +85,10 @@ public sealed class Balancer
     public int ExhaustiveRounds => _fullScans;
     /// <summary>Moves taken so far.</summary>
     public int Steps { get; private set; }
+    /// <summary>Time spent in focused and remembered searches.</summary>
+    public TimeSpan FocusedTime { get; private set; }
+    /// <summary>Time spent in rounds that scored every move of every instance.</summary>
+    public TimeSpan ExhaustiveTime { get; private set; }
     /// <summary>Rounds that found their move among the outlier nodes only.</summary>
     public int FocusedRounds => _focusedRounds;
 
@@ -106,6 +110,7 @@ public sealed class Balancer
         {
             if (focused)
             {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 int k0 = FocusWidth(_onlineNodes.Length);
                 best = FocusedSearch(victims, baseScore, k0, remember: false);
                 if (Acceptable(best)) _focusedRounds++;
@@ -119,13 +124,16 @@ public sealed class Balancer
                     best = FocusedSearch(victims, baseScore, k, remember: true);
                     if (Acceptable(best)) _focusedRounds++;
                 }
+                FocusedTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
             }
             if (!Acceptable(best))
             {
                 _fullScans++;
+                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                 var perInstance = focused ? new Best[victims.Length] : null;
                 best = Search(victims, _onlineNodes, baseScore, perInstance);
-                if (perInstance is not null) Remember(victims, perInstance, baseScore);
+                if (perInstance is not null) Remember(victims, perInstance, baseScore, complete: true);
+                ExhaustiveTime += System.Diagnostics.Stopwatch.GetElapsedTime(t1);
             }
         }
         if (!Acceptable(best)) return null;
@@ -170,14 +178,15 @@ public sealed class Balancer
         _pendingList.Add(inst);
     }
 
-    private void Remember(int[] victims, Best[] perInstance, double baseScore)
+    private void Remember(int[] victims, Best[] perInstance, double baseScore, bool complete)
     {
         _remembered ??= new Move?[_cd.Instances.Count];
         _pending ??= new bool[_cd.Instances.Count];
         for (int v = 0; v < victims.Length; v++)
         {
             _pending[victims[v]] = false;
-            _remembered[victims[v]] = perInstance[v].Found && perInstance[v].Score < baseScore ? perInstance[v].Move : null;
+            if (perInstance[v].Found && perInstance[v].Score < baseScore) _remembered[victims[v]] = perInstance[v].Move;
+            else if (complete) _remembered[victims[v]] = null;
         }
     }
 
@@ -205,7 +214,7 @@ public sealed class Balancer
             var sources = fresh.ToArray();
             var perInstance = new Best[sources.Length];
             Search(sources, LeastLoaded(Math.Min(width, _onlineNodes.Length)), baseScore, perInstance);
-            Remember(sources, perInstance, baseScore);
+            Remember(sources, perInstance, baseScore, complete: false);
         }
         var best = Best.None(baseScore);
         var t = new Touched();
@@ -262,7 +271,7 @@ public sealed class Balancer
         if (!remember) return Search(sources, targets, baseScore);
         var perInstance = new Best[sources.Length];
         var best = Search(sources, targets, baseScore, perInstance);
-        Remember(sources, perInstance, baseScore);
+        Remember(sources, perInstance, baseScore, complete: false);
         return best;
     }
 

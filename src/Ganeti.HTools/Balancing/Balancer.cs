@@ -103,6 +103,8 @@ public sealed class Balancer
             BalanceSearch.Focused => true,
             _ => (long)victims.Length * _onlineNodes.Length * 4 >= FocusThreshold,
         };
+        // A window of the most and least loaded nodes only makes sense when it leaves nodes out.
+        if (FocusWidth(_onlineNodes.Length) * 2 >= _onlineNodes.Length) focused = false;
         Best best = Best.None(baseScore);
         bool Acceptable(Best b) => b.Found && b.Score < baseScore
             && (iniScore > _opt.MinGainLimit || iniScore - b.Score >= _opt.MinGain);

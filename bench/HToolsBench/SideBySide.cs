@@ -9,7 +9,7 @@ namespace Ganeti.HTools.Bench;
 /// <summary>
 /// Generates clusters, balances each with our library and with Ganeti's hbal (under a time
 /// cap), and prints scores, moves, wall time and the speed ratio.
-/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused] [--progress EVERY-N-MOVES]
+/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused] [--progress EVERY-N-MOVES] [--drbd FRACTION]
 /// </summary>
 public static class SideBySide
 {
@@ -18,6 +18,7 @@ public static class SideBySide
         int cap = 900;
         int maxMoves = -1;
         int progress = 0;
+        double drbd = 1.0;
         var search = BalanceSearch.Auto;
         var sizes = new List<(int, int)> { (40, 320), (200, 2000), (1000, 20000) };
         for (int i = 0; i < args.Length; i++)
@@ -25,6 +26,7 @@ public static class SideBySide
             if (args[i] == "--hbal-cap") cap = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--search") search = Enum.Parse<BalanceSearch>(args[++i], ignoreCase: true);
             else if (args[i] == "--progress") progress = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--drbd") drbd = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--max-moves") maxMoves = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--sizes")
                 sizes = args[++i].Split(',').Select(s => s.Split('x')).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), int.Parse(p[1], CultureInfo.InvariantCulture))).ToList();
@@ -34,12 +36,12 @@ public static class SideBySide
         Console.WriteLine("|---|---|---|---|");
         foreach (var (nodes, insts) in sizes)
         {
-            var file = Path.Combine(Path.GetTempPath(), $"htools-bench-{nodes}x{insts}.txt");
+            var file = Path.Combine(Path.GetTempPath(), $"htools-bench-{nodes}x{insts}-{drbd:F2}.txt");
             // Denser clusters get bigger nodes, so that they are unbalanced rather than simply full.
             bool dense = insts > nodes * 12;
             File.WriteAllText(file, ClusterGenerator.Generate(new ClusterShape
             {
-                Nodes = nodes, Instances = insts, Seed = 1, DownInstances = false,
+                Nodes = nodes, Instances = insts, Seed = 1, DownInstances = false, DrbdFraction = drbd,
                 NodeMemory = dense ? 131072 : 65536, NodeCpus = dense ? 64 : 32, NodeDisk = dense ? 4 * 1024 * 1024 : 2 * 1024 * 1024,
             }));
             var cd = ClusterLoader.LoadText(File.ReadAllText(file));
@@ -49,11 +51,19 @@ public static class SideBySide
             var plan = bal.Run(step =>
             {
                 if (progress > 0 && bal.Steps % progress == 0)
-                    Console.Error.WriteLine($"  {bal.Steps} moves, score {step.Score:F6}, {sw.Elapsed.TotalSeconds:F1} s, {bal.ExhaustiveRounds} exhaustive, {bal.RememberedRounds} remembered rounds");
+                    Console.Error.WriteLine($"  {bal.Steps} moves, score {step.Score:F6}, {sw.Elapsed.TotalSeconds:F1} s, {bal.ExhaustiveRounds} exhaustive ({bal.ExhaustiveTime.TotalSeconds:F1} s), {bal.RememberedRounds} remembered rounds");
             });
             sw.Stop();
-            Console.Error.WriteLine($"{nodes}x{insts}: {plan.Count} moves, {bal.ExhaustiveRounds} exhaustive rounds, {bal.FocusedRounds} focused rounds, {bal.RememberedRounds} remembered rounds, {sw.Elapsed.TotalSeconds:F1} s");
+            Console.Error.WriteLine($"{nodes}x{insts}: {plan.Count} moves, {bal.ExhaustiveRounds} exhaustive rounds ({bal.ExhaustiveTime.TotalSeconds:F1} s), "
+                + $"{bal.FocusedRounds} focused and {bal.RememberedRounds} remembered rounds ({bal.FocusedTime.TotalSeconds:F1} s), {sw.Elapsed.TotalSeconds:F1} s");
             double fin = plan.Count > 0 ? plan[^1].Score : ini;
+            // The last step's score is the final state's, recomputed from scratch.
+            double check = bal.CurrentScore();
+            if (Math.Abs(check - fin) > 1e-9)
+                throw new InvalidOperationException($"final score {fin} differs from the recomputed {check}");
+            var d = Ganeti.HTools.Scoring.Metrics.Detailed(bal.GroupNodes.Select(i => cd.Nodes[i]));
+            Console.Error.WriteLine("  final metrics: " + string.Join(", ", Enumerable.Range(0, d.Length).Where(m => d[m] != 0)
+                .Select(m => $"{Ganeti.HTools.Scoring.Metrics.Names[m]}={d[m]:F4}")) + $"; optimum {bal.OptimalScore():F4}");
             string theirs = "not installed";
             string ratio = "-";
             if (File.Exists(hbal))
@@ -77,7 +87,7 @@ public static class SideBySide
                 double perMoveOurs = sw.Elapsed.TotalSeconds / Math.Max(1, plan.Count);
                 ratio = done ? $"{hw.Elapsed.TotalSeconds / sw.Elapsed.TotalSeconds:F0}×" : $"{perMoveTheirs / perMoveOurs:F0}× per move";
             }
-            Console.WriteLine($"| {nodes} nodes / {insts} drbd | {ini:F8} → {fin:F8} ({plan.Count}, {sw.Elapsed.TotalSeconds:F1}) | {theirs} | {ratio} |");
+            Console.WriteLine($"| {nodes} nodes / {insts} {(drbd >= 1 ? "drbd" : $"({drbd:P0} drbd)")} | {ini:F8} → {fin:F8} ({plan.Count}, {sw.Elapsed.TotalSeconds:F1}) | {theirs} | {ratio} |");
         }
         return 0;
     }

@@ -85,6 +85,10 @@ public sealed class Balancer
     public int ExhaustiveRounds => _fullScans;
     /// <summary>Moves taken so far.</summary>
     public int Steps { get; private set; }
+    /// <summary>Time spent in focused and remembered searches.</summary>
+    public TimeSpan FocusedTime { get; private set; }
+    /// <summary>Time spent in rounds that scored every move of every instance.</summary>
+    public TimeSpan ExhaustiveTime { get; private set; }
     /// <summary>Rounds that found their move among the outlier nodes only.</summary>
     public int FocusedRounds => _focusedRounds;
 
@@ -99,6 +103,8 @@ public sealed class Balancer
             BalanceSearch.Focused => true,
             _ => (long)victims.Length * _onlineNodes.Length * 4 >= FocusThreshold,
         };
+        // A window of the most and least loaded nodes only makes sense when it leaves nodes out.
+        if (FocusWidth(_onlineNodes.Length) * 2 >= _onlineNodes.Length) focused = false;
         Best best = Best.None(baseScore);
         bool Acceptable(Best b) => b.Found && b.Score < baseScore
             && (iniScore > _opt.MinGainLimit || iniScore - b.Score >= _opt.MinGain);
@@ -106,24 +112,30 @@ public sealed class Balancer
         {
             if (focused)
             {
+                long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 int k0 = FocusWidth(_onlineNodes.Length);
-                for (int k = k0; k * 2 < _onlineNodes.Length; k *= 4)
+                best = FocusedSearch(victims, baseScore, k0, remember: false);
+                if (Acceptable(best)) _focusedRounds++;
+                else
                 {
-                    best = FocusedSearch(victims, baseScore, k, remember: k > k0);
-                    if (Acceptable(best)) { _focusedRounds++; break; }
-                    if (k == k0 && _remembered is not null)
-                    {
-                        best = RememberedSearch(victims, baseScore);
-                        if (Acceptable(best)) { _rememberedRounds++; break; }
-                    }
+                    best = RememberedSearch(victims, baseScore, k0 * 4);
+                    if (Acceptable(best)) _rememberedRounds++;
                 }
+                for (int k = k0 * 4; !Acceptable(best) && k * 2 < _onlineNodes.Length; k *= 4)
+                {
+                    best = FocusedSearch(victims, baseScore, k, remember: true);
+                    if (Acceptable(best)) _focusedRounds++;
+                }
+                FocusedTime += System.Diagnostics.Stopwatch.GetElapsedTime(t0);
             }
             if (!Acceptable(best))
             {
                 _fullScans++;
+                long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
                 var perInstance = focused ? new Best[victims.Length] : null;
                 best = Search(victims, _onlineNodes, baseScore, perInstance);
-                if (perInstance is not null) Remember(victims, perInstance, baseScore);
+                if (perInstance is not null) Remember(victims, perInstance, baseScore, complete: true);
+                ExhaustiveTime += System.Diagnostics.Stopwatch.GetElapsedTime(t1);
             }
         }
         if (!Acceptable(best)) return null;
@@ -135,54 +147,98 @@ public sealed class Balancer
         _sim.Commit(inst, t);
         _board.Recompute();
         if (_remembered is not null)
-        {
-            _remembered.Remove(inst.Index);
-            for (int k = 0; k < t.Count; k++) _touchedSinceScan.Add(t.IndexAt(k));
-        }
+            for (int k = 0; k < t.Count; k++)
+            {
+                var node = _nodes[t.IndexAt(k)];
+                foreach (var i in node.PList) MarkPending(i);
+                foreach (var i in node.SList) MarkPending(i);
+            }
         double fresh = CurrentScore();
         Steps++;
         return new Placement(inst.Index, t.NewPrimary, t.NewSecondary, best.Move, fresh, oldP, oldS);
     }
 
     /// <summary>
-    /// Instances whose best move improved the score in the last widened or exhaustive round,
-    /// best first; null until a focused plan has needed one. Later rounds look at these (and
-    /// at the instances on the nodes changed since) before widening or scanning everything again.
+    /// The best improving move each instance had when it was last scored (null until a
+    /// focused plan has needed a wider search). Rounds whose narrow window finds nothing
+    /// re-score these moves against the cluster as it is now before widening the window or
+    /// scanning everything again.
     /// </summary>
-    private List<int>? _remembered;
-    private readonly HashSet<int> _touchedSinceScan = new();
+    private Move?[]? _remembered;
+    /// <summary>Instances on nodes changed since their remembered move was scored: scored again before use.</summary>
+    private bool[]? _pending;
+    private readonly List<int> _pendingList = new();
     private int _rememberedRounds;
 
-    /// <summary>Rounds that found their move among the instances the last widened or exhaustive round found improvable.</summary>
+    /// <summary>Rounds that found their move among the remembered best moves of the instances.</summary>
     public int RememberedRounds => _rememberedRounds;
 
-    /// <summary>How many remembered instances a round looks at.</summary>
-    private const int RememberedWidth = 64;
-
-    private void Remember(int[] victims, Best[] perInstance, double baseScore)
+    private void MarkPending(int inst)
     {
-        var improving = new List<(double Score, int Instance)>();
-        for (int v = 0; v < victims.Length; v++)
-            if (perInstance[v].Found && perInstance[v].Score < baseScore) improving.Add((perInstance[v].Score, victims[v]));
-        improving.Sort((a, b) => a.Score != b.Score ? a.Score.CompareTo(b.Score) : a.Instance.CompareTo(b.Instance));
-        _remembered = improving.Select(x => x.Instance).ToList();
-        _touchedSinceScan.Clear();
+        if (_pending is null || _pending[inst]) return;
+        _pending[inst] = true;
+        _pendingList.Add(inst);
     }
 
-    /// <summary>Scores, onto every node, the best remembered instances and those on nodes changed since the last exhaustive round.</summary>
-    private Best RememberedSearch(int[] allVictims, double baseScore)
+    private void Remember(int[] victims, Best[] perInstance, double baseScore, bool complete)
     {
-        var isVictim = new bool[_cd.Instances.Count];
-        foreach (var i in allVictims) isVictim[i] = true;
-        var picked = new SortedSet<int>(_remembered!.Take(RememberedWidth));
-        foreach (var n in _touchedSinceScan)
+        _remembered ??= new Move?[_cd.Instances.Count];
+        _pending ??= new bool[_cd.Instances.Count];
+        for (int v = 0; v < victims.Length; v++)
         {
-            foreach (var i in _nodes[n].PList) picked.Add(i);
-            foreach (var i in _nodes[n].SList) picked.Add(i);
+            _pending[victims[v]] = false;
+            if (perInstance[v].Found && perInstance[v].Score < baseScore) _remembered[victims[v]] = perInstance[v].Move;
+            else if (complete) _remembered[victims[v]] = null;
         }
-        var victims = picked.Where(i => isVictim[i]).ToArray();
-        if (victims.Length == 0) return Best.None(baseScore);
-        return Search(victims, _onlineNodes, baseScore);
+    }
+
+    /// <summary>
+    /// Scores again the remembered move of every instance, after scoring the instances on
+    /// changed nodes afresh onto the <paramref name="width"/> least loaded nodes.
+    /// </summary>
+    private Best RememberedSearch(int[] victims, double baseScore, int width)
+    {
+        if (_remembered is null || _pending is null) return Best.None(baseScore);
+        if (_pendingList.Count > 0)
+        {
+            var isVictim = new bool[_cd.Instances.Count];
+            foreach (var i in victims) isVictim[i] = true;
+            var fresh = new List<int>();
+            foreach (var i in _pendingList)
+            {
+                if (!_pending[i]) continue;
+                _pending[i] = false;
+                _remembered[i] = null;
+                if (isVictim[i]) fresh.Add(i);
+            }
+            _pendingList.Clear();
+            fresh.Sort();
+            var sources = fresh.ToArray();
+            var perInstance = new Best[sources.Length];
+            Search(sources, LeastLoaded(Math.Min(width, _onlineNodes.Length)), baseScore, perInstance);
+            Remember(sources, perInstance, baseScore, complete: false);
+        }
+        var best = Best.None(baseScore);
+        var t = new Touched();
+        bool force = _opt.IgnoreSoftErrors;
+        foreach (var idx in victims)
+        {
+            if (_remembered[idx] is not { } mv) continue;
+            var inst = _cd.Instances[idx];
+            var mine = Best.None(baseScore);
+            Try(inst, mv, inst.PNode, inst.SNode, ref mine, ref t, force);
+            if (!mine.Found) { _remembered[idx] = null; continue; }
+            if (mine.Score < best.Score) best = mine;
+        }
+        return best;
+    }
+
+    private int[] LeastLoaded(int width)
+    {
+        var load = _board.NodeLoads(_onlineNodes);
+        var byLoad = Enumerable.Range(0, _onlineNodes.Length).OrderBy(k => load[k]).ThenBy(k => k).Take(width).Select(k => _onlineNodes[k]).ToArray();
+        Array.Sort(byLoad);
+        return byLoad;
     }
 
     /// <summary>How many source and target nodes a focused round starts with.</summary>
@@ -217,7 +273,7 @@ public sealed class Balancer
         if (!remember) return Search(sources, targets, baseScore);
         var perInstance = new Best[sources.Length];
         var best = Search(sources, targets, baseScore, perInstance);
-        Remember(sources, perInstance, baseScore);
+        Remember(sources, perInstance, baseScore, complete: false);
         return best;
     }
 

@@ -52,7 +52,7 @@ public sealed class HbalComparisonTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void FocusedSearchEndsWithinOnePercentOfHbal(string shapeJson)
+    public void FocusedSearchEndsWithinHalfAPercentOfHbal(string shapeJson)
     {
         var shape = ShapeOf(shapeJson) with { Nodes = ShapeOf(shapeJson).Nodes * 2, Instances = ShapeOf(shapeJson).Instances * 2 };
         var file = Path.Combine(_dir, shape + "-focused.txt");
@@ -67,9 +67,10 @@ public sealed class HbalComparisonTests : IDisposable
         Assert.Equal(h.Initial.ToString("F8", CultureInfo.InvariantCulture), bal.CurrentScore().ToString("F8", CultureInfo.InvariantCulture));
         var plan = bal.Run();
         double final = plan.Count > 0 ? plan[^1].Score : bal.CurrentScore();
-        // The focused search takes another path than hbal's, so it may end in another local
-        // optimum: sometimes better, sometimes slightly worse, never by much.
-        Assert.True(final <= h.Final * 1.01 + 1e-8, $"{shape}: focused final score {final} is more than 1% worse than hbal's {h.Final}");
+        // Groups too small for a window of loaded nodes are searched exhaustively, as hbal does.
+        // Larger ones take another path than hbal's and may end in another local optimum
+        // (where an exhaustive round finds no move either): on these shapes at most 0.16% worse.
+        Assert.True(final <= h.Final * 1.005 + 1e-8, $"{shape}: focused final score {final} is more than 0.5% worse than hbal's {h.Final}");
     }
 
     [Theory]

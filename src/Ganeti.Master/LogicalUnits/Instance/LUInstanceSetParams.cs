@@ -201,7 +201,7 @@ public sealed class LUInstanceSetParams : InstanceLockingLU<OpInstanceSetParams>
             else if (Op.Osparams.Count > 0 || Op.OsparamsPrivate is { Count: > 0 })
                 throw GanetiException.WrongInput($"Instance {inst.Name} has no OS, so it takes no OS parameters");
             foreach (var (k, v) in Op.Osparams) changes.Add(Pair($"os/{k}", v));
-            foreach (var k in (Op.OsparamsPrivate ?? []).Keys) changes.Add(Pair($"os_private/{k}", Params.Value("<redacted>")));
+            foreach (var k in (Op.OsparamsPrivate ?? []).Keys) changes.Add(Pair($"os_private/{k}", "<redacted>"));
         }
 
         if (Op.Offline is { } offline)
@@ -260,7 +260,8 @@ public sealed class LUInstanceSetParams : InstanceLockingLU<OpInstanceSetParams>
         probe.Beparams = be;
         var group = Cfg.Nodes[inst.PrimaryNode].Group;
         var result = InstancePolicy.Check(Cfg, probe, group);
-        if (result == FailMode.None) return;
+        // A violation the instance already has (its disks, say) is not this change's doing.
+        if (result == FailMode.None || result == InstancePolicy.Check(Cfg, inst, group)) return;
         var message = $"Instance {inst.Name} would not meet the instance policy of its node group " +
             $"{Cfg.Nodegroups.GetValueOrDefault(group)?.Name ?? group}: {result switch
             {

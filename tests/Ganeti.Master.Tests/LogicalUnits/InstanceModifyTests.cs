@@ -354,4 +354,42 @@ public class InstanceModifyTests
         op["instance_name"] = "web1";
         await FailsAsync(c, op, ErrorCodes.WrongInput, fragment);
     }
+
+    [Fact]
+    public async Task ADrbdDiskAddedByModifyGetsItsOwnMinorsPortAndVolumesAndRemovingItGivesThemBack()
+    {
+        await using var c = new TestCluster();
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            cfg.Cluster.EnabledDiskTemplates.Add("drbd");
+            cfg.Cluster.VolumeGroupName = "xenvg";
+        });
+        var net = new FakeDrbdNetwork();
+        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net));
+        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
+        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
+        await SucceedsAsync(c, TestCluster.Create("db1", "drbd", 100, start: false, extra: new { pnode = "node2.test", snode = "node3.test" }));
+
+        await SucceedsAsync(c, Modify("db1", new { disks = new object[] { new object[] { "add", -1, new { size = 200 } } } }));
+        var cfg = c.Service.ReadConfig();
+        var disks = cfg.InstanceDisks(cfg.FindInstance("db1")!);
+        Assert.Equal(2, disks.Count);
+        var added = disks[1];
+        Assert.Equal("drbd", added.DevType);
+        Assert.Equal((1, 1), (added.LogicalId[3].GetInt32(), added.LogicalId[4].GetInt32()));
+        Assert.NotEqual(disks[0].LogicalId[2].GetInt32(), added.LogicalId[2].GetInt32());
+        foreach (var n in new[] { n2, n3 })
+        {
+            Assert.Contains(n.Lines("lvcreate"), l => l.Contains("-L200m") && l.Contains($"-n{added.Uuid}.disk1_data"));
+            Assert.Contains(n.Lines("drbdmeta"), l => l.Contains("/dev/drbd1 v08") && l.EndsWith("create-md", StringComparison.Ordinal));
+        }
+
+        await SucceedsAsync(c, Modify("db1", new { disks = new object[] { new object[] { "remove", 1, new { } } } }));
+        cfg = c.Service.ReadConfig();
+        Assert.Single(cfg.FindInstance("db1")!.Disks);
+        Assert.False(cfg.Disks.ContainsKey(added.Uuid));
+        Assert.Contains(added.LogicalId[2].GetInt32(), cfg.Cluster.TcpudpPortPool);
+        foreach (var n in new[] { n2, n3 })
+            Assert.Contains(n.Lines("lvremove"), l => l.Contains($"{added.Uuid}.disk1_data"));
+    }
 }

@@ -671,6 +671,15 @@ public sealed class LUInstanceSetParams : InstanceLockingLU<OpInstanceSetParams>
                 Log($"Created disk/{index} ({disk.Size} MiB, {disk.DevType}) on {string.Join(" and ", disk.Nodes.Select(n => cfg.Nodes[n].Name))}" +
                     (cfg.Cluster.PreallocWipeDisks ? ", wiped" : ""));
             }
+            if (made.Values.Any(d => d.DevType == "drbd"))
+            {
+                // As at create: the new mirror is brought up once on both nodes (primary on the
+                // primary) so its halves connect, then released again on the stopped instance.
+                var current = Master.Config.Current;
+                var i = current.Instances[inst.Uuid];
+                await InstanceOps.AssembleDisksAsync(Master, current, i, Log, ct).ConfigureAwait(false);
+                await InstanceOps.ShutdownDisksAsync(Master, current, i, Log, ignoreFailures: true, ct).ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {

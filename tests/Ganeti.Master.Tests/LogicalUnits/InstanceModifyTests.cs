@@ -392,4 +392,41 @@ public class InstanceModifyTests
         foreach (var n in new[] { n2, n3 })
             Assert.Contains(n.Lines("lvremove"), l => l.Contains($"{added.Uuid}.disk1_data"));
     }
+
+    [Fact]
+    public async Task NicAddressesComeFromTheNetworkPoolAndConflictsAreRefusedUnlessAllowed()
+    {
+        await using var c = await StoppedAsync();
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            // 192.0.2.0/29: .0 and .7 are never handed out, .1 is the gateway, .2 is reserved externally.
+            cfg.Networks["net-uuid"] = new Core.Config.Network
+            {
+                Uuid = "net-uuid", Name = "net1", Network4 = "192.0.2.0/29", Gateway = "192.0.2.1",
+                Reservations = "00000000", ExtReservations = "00100000",
+            };
+            cfg.Nodegroups[cfg.MasterNode.Group].Networks["net-uuid"] = new()
+            {
+                ["mode"] = Params.Value("bridged"), ["link"] = Params.Value("br-net1"),
+            };
+        });
+        static object[] Add(object p) => [new object[] { "add", -1, p }];
+
+        await SucceedsAsync(c, Modify("web1", new { nics = Add(new { network = "net1", ip = "pool" }) }));
+        var nic = Inst(c).Nics[1];
+        Assert.Equal(("192.0.2.3", "net-uuid"), (nic.Ip, nic.Network));
+        Assert.Equal("br-net1", nic.Nicparams["link"].GetString());
+
+        await c.RunAsync(TestCluster.Create("web2", start: false));
+        await FailsAsync(c, Modify("web2", new { nics = Add(new { network = "net1", ip = "192.0.2.3" }) }), ErrorCodes.NotUnique, "web1");
+        await FailsAsync(c, Modify("web2", new { nics = Add(new { network = "net1", ip = "192.0.2.2" }) }), ErrorCodes.NotUnique, "192.0.2.2");
+        await FailsAsync(c, Modify("web2", new { nics = Add(new { network = "net1", ip = "198.51.100.1" }) }), ErrorCodes.WrongInput, "not in network net1");
+        await FailsAsync(c, Modify("web2", new { nics = Add(new { network = "net1", link = "br0" }) }), ErrorCodes.WrongInput, "mode and link must not");
+
+        var job = await c.RunAsync(Modify("web2", new { nics = Add(new { network = "net1", ip = "192.0.2.3" }), conflicts_check = false }));
+        Assert.Equal(JobStatus.Success, job.CalcStatus());
+        Assert.Contains(job.Ops[0].Log, l => l.Message.Contains("already in use"));
+        await SucceedsAsync(c, Modify("web2", new { nics = Add(new { network = "net1", ip = "pool" }) }));
+        Assert.Equal("192.0.2.4", Inst(c, "web2").Nics[2].Ip);
+    }
 }

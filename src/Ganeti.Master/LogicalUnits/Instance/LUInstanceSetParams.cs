@@ -379,7 +379,9 @@ public sealed class LUInstanceSetParams : InstanceLockingLU<OpInstanceSetParams>
         var names = nics.Where(n => n.Name is not null).GroupBy(n => n.Name).FirstOrDefault(g => g.Count() > 1);
         if (names is not null)
             throw GanetiException.Prereq($"NIC name '{names.Key}' is used more than once in instance {inst.Name}", ErrorCodes.NotUnique);
-        foreach (var nic in nics)
+        // Only the NICs this change adds or modifies; the others were checked when they were made.
+        var touched = nicReports.Select(r => r.Nic.Uuid).ToHashSet(StringComparer.Ordinal);
+        foreach (var nic in nics.Where(n => touched.Contains(n.Uuid)))
             CheckNicAddress(nic, nics);
 
         // The changes, reported as Ganeti reports them (after MACs and pool addresses are settled).

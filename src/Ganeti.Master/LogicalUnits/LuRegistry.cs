@@ -33,6 +33,7 @@ public static class LuRegistry
         [typeof(OpInstanceActivateDisks)] = For<OpInstanceActivateDisks, LUInstanceActivateDisks>(),
         [typeof(OpInstanceDeactivateDisks)] = For<OpInstanceDeactivateDisks, LUInstanceDeactivateDisks>(),
         [typeof(OpInstanceGrowDisk)] = For<OpInstanceGrowDisk, LUInstanceGrowDisk>(),
+        [typeof(OpInstanceSetParams)] = For<OpInstanceSetParams, LUInstanceSetParams>(),
         [typeof(OpInstanceMove)] = For<OpInstanceMove, LUInstanceMove>(),
         [typeof(OpInstanceReplaceDisks)] = For<OpInstanceReplaceDisks, LUInstanceReplaceDisks>(),
         [typeof(OpInstanceReinstall)] = For<OpInstanceReinstall, LUInstanceReinstall>(),

@@ -128,6 +128,10 @@ public sealed class RapiClient : IDisposable
 
     // ---- instances -------------------------------------------------------------------------
 
+    /// <summary><c>PUT /2/instances/I/modify</c>; returns the job id.</summary>
+    public Task<long> ModifyInstanceAsync(string name, JsonObject changes, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ModifyInstance(name, changes, dryRun, reason), ct);
+
     /// <summary><c>GET /2/instances?bulk=1</c>: all instances with I_FIELDS in one request.</summary>
     public async Task<IReadOnlyList<GntInstance>> GetInstancesAsync(CancellationToken ct = default)
     {

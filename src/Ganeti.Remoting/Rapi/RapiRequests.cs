@@ -126,6 +126,13 @@ public static class RapiRequests
         return SubmitJob([op], dryRun, reason);
     }
 
+    /// <summary>
+    /// <c>PUT /2/instances/I/modify</c> (gnt-instance modify): the body holds the parameters to
+    /// change (hvparams, beparams, osparams, os_name, offline, runtime_mem, nics, disks, force, ...).
+    /// </summary>
+    public static RapiRequest ModifyInstance(string name, JsonObject changes, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/instances/{Seg(name)}/modify", Common(dryRun, reason), (JsonObject)changes.DeepClone());
+
     public static RapiRequest RenameInstance(string name, string newName, bool dryRun = false, string? reason = null,
         bool? ipCheck = null, bool? nameCheck = null)
     {

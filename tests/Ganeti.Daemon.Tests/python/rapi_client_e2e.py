@@ -57,6 +57,23 @@ fields = c.QueryFields("instance", ["name"])
 assert fields["fields"][0]["name"] == "name"
 
 wait(c.ShutdownInstance("web1"))
+status = wait(step("modify job", c.ModifyInstance("web1", beparams={"vcpus": 2}, hvparams={"migration_mode": "non-live"},
+                                                  nics=[("add", -1, {"link": "br1", "name": "back"})],
+                                                  disks=[("add", -1, {"size": 32, "name": "data"})])))
+changes = dict((k, v) for k, v in step("modify result", status["opresult"][0]))
+assert changes["be/vcpus"] == 2 and changes["hv/migration_mode"] == "non-live", changes
+assert changes["disk/1"] == "add:size=32,mode=rw" and changes["nic.1"].startswith("add:mac="), changes
+inst = step("modified", c.GetInstance("web1"))
+assert inst["custom_beparams"]["vcpus"] == 2 and inst["disk.sizes"] == [64, 32] and len(inst["nic.macs"]) == 2, inst
+# The older [(action, params)] form removes the last NIC and disk.
+wait(c.ModifyInstance("web1", nics=[("remove", {})], disks=[("remove", {})]))
+inst = c.GetInstance("web1")
+assert inst["disk.sizes"] == [64] and len(inst["nic.macs"]) == 1, inst
+try:
+    wait(c.ModifyInstance("web1", disk_template="plain"))
+    raise AssertionError("a disk template conversion did not fail")
+except AssertionError as e:
+    assert "did not succeed" in str(e), e
 wait(c.RenameInstance("web1", "web2", ip_check=False, name_check=False))
 assert c.GetInstances() == ["web2"]
 wait(c.DeleteInstance("web2"))

@@ -365,7 +365,7 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
             foreach (var nic in Op.Nics)
                 inst.Nics.Add(MakeNic(cfg, nic, used));
             if (hypervisor is "kvm" or "xen-hvm")
-                inst.NetworkPort = AllocatePort(cfg);
+                inst.NetworkPort = InstanceDiskLayout.AllocatePort(cfg);
             var made = new List<Disk>();
             foreach (var (i, d) in Op.Disks.Select((d, i) => (i, d)))
             {
@@ -551,130 +551,16 @@ public sealed class LUInstanceCreate : LogicalUnit<OpInstanceCreate>
         throw GanetiException.Prereq("Cannot generate a unique MAC address", ErrorCodes.TempInsufficientResources);
     }
 
-    /// <summary>A TCP port for the instance's console (VNC), from the cluster's pool or the next unused one.</summary>
-    private static int AllocatePort(ConfigData cfg)
-    {
-        if (cfg.Cluster.TcpudpPortPool.Count > 0)
-        {
-            var port = cfg.Cluster.TcpudpPortPool.Min();
-            cfg.Cluster.TcpudpPortPool.Remove(port);
-            return port;
-        }
-        var next = Math.Max(cfg.Cluster.HighestUsedPort, 11000 - 1) + 1;
-        if (next > 14999)
-            throw GanetiException.Prereq("The cluster has run out of network ports", ErrorCodes.InsufficientResources);
-        cfg.Cluster.HighestUsedPort = next;
-        return next;
-    }
-
-    private Disk MakeDisk(ConfigData cfg, string instanceUuid, int index, Dictionary<string, JsonElement> spec, double now)
-    {
-        var uuid = Guid.NewGuid().ToString();
-        var size = spec.TryGetValue("size", out var s) ? SizeOf(s) ?? 0 : 0;
-        var disk = new Disk
-        {
-            Uuid = uuid,
-            Name = Params.GetString(spec, "name"),
-            DevType = diskTemplate,
-            Nodes = [pnodeUuid],
-            IvName = $"disk/{index}",
-            Size = size,
-            Mode = Params.GetString(spec, "mode") ?? "rw",
-            Spindles = spec.TryGetValue("spindles", out var sp) && sp.TryGetInt32(out var spi) ? spi : null,
-            Ctime = now,
-            Mtime = now,
-        };
-        var driver = Op.FileDriver ?? "loop";
-        switch (diskTemplate)
-        {
-            case "file":
-            {
-                var dir = Op.FileStorageDir is { } sub
-                    ? Path.Combine(cfg.Cluster.FileStorageDir, CheckRelative(sub))
-                    : Path.Combine(cfg.Cluster.FileStorageDir, name);
-                disk.LogicalId = [Params.Value(driver), Params.Value(Path.Combine(dir, $"{uuid}.file.disk{index}"))];
-                break;
-            }
-            case "sharedfile":
-            {
-                var dir = Path.Combine(cfg.Cluster.SharedFileStorageDir, Op.FileStorageDir is { } sub ? CheckRelative(sub) : name);
-                disk.LogicalId = [Params.Value(driver), Params.Value(Path.Combine(dir, $"{uuid}.file.disk{index}"))];
-                break;
-            }
-            case "plain":
-            {
-                var vg = Params.GetString(spec, "vg") ?? cfg.Cluster.VolumeGroupName;
-                var lv = Params.GetString(spec, "adopt") ?? $"{uuid}.disk{index}";
-                disk.LogicalId = [Params.Value(vg), Params.Value(lv)];
-                break;
-            }
-            case "blockdev":
-                disk.LogicalId = [Params.Value("manual"), Params.Value(Params.GetString(spec, "adopt")!)];
-                break;
-            case "ext":
-            {
-                var provider = Params.GetString(spec, "provider")
-                    ?? throw GanetiException.WrongInput($"Missing provider for ext disk/{index}");
-                disk.LogicalId = [Params.Value(provider), Params.Value($"{uuid}.ext.disk{index}")];
-                disk.Params["provider"] = Params.Value(provider);
-                foreach (var (k, v) in spec.Where(kv => !DiskKeys.Contains(kv.Key)))
-                    disk.Params[k] = v;
-                break;
-            }
-            case "rbd":
-                disk.LogicalId = [Params.Value("rbd"), Params.Value($"{uuid}.rbd.disk{index}")];
-                break;
-            case "drbd":
-            {
-                // Ganeti's layout: a data LV and a 128 MiB metadata LV on each node under the
-                // mirror; a port from the cluster's pool, a minor free on each node, a shared secret.
-                var vg = Params.GetString(spec, "vg") ?? cfg.Cluster.VolumeGroupName;
-                var metaVg = Params.GetString(spec, "metavg") ?? vg;
-                Disk Lv(string v, string lv, long mib) => new()
-                {
-                    Uuid = Guid.NewGuid().ToString(), DevType = "plain", Nodes = [pnodeUuid, snodeUuid!], Size = mib,
-                    LogicalId = [Params.Value(v), Params.Value(lv)], Ctime = now, Mtime = now,
-                };
-                disk.Children = [Lv(vg, $"{uuid}.disk{index}_data", size), Lv(metaVg, $"{uuid}.disk{index}_meta", DrbdMetaSizeMiB)];
-                disk.Nodes = [pnodeUuid, snodeUuid!];
-                var port = AllocatePort(cfg);
-                disk.LogicalId =
-                [
-                    Params.Value(pnodeUuid), Params.Value(snodeUuid!), JsonSerializer.SerializeToElement(port),
-                    JsonSerializer.SerializeToElement(FreeMinor(cfg, pnodeUuid)), JsonSerializer.SerializeToElement(FreeMinor(cfg, snodeUuid!)),
-                    Params.Value(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20))),
-                ];
-                break;
-            }
-            default:
-                throw GanetiException.Prereq($"Disk template '{diskTemplate}' cannot be created by this master yet", ErrorCodes.WrongInput);
-        }
-        return disk;
-    }
+    private Disk MakeDisk(ConfigData cfg, string instanceUuid, int index, Dictionary<string, JsonElement> spec, double now) =>
+        InstanceDiskLayout.Make(cfg, new InstanceDiskLayout.Request(diskTemplate, pnodeUuid, snodeUuid,
+            Op.FileDriver ?? "loop", Op.FileStorageDir ?? name), index, spec, now);
 
     /// <summary>Ganeti's DRBD_META_SIZE.</summary>
-    public const long DrbdMetaSizeMiB = 128;
+    public const long DrbdMetaSizeMiB = InstanceDiskLayout.DrbdMetaSizeMiB;
 
     /// <summary>The lowest DRBD minor no disk in the configuration uses on the node.</summary>
-    public static int FreeMinor(ConfigData cfg, string nodeUuid)
-    {
-        var used = new HashSet<int>();
-        foreach (var d in cfg.Disks.Values.Where(d => d.DevType == "drbd" && d.LogicalId.Count == 6))
-        {
-            if (d.LogicalId[0].GetString() == nodeUuid) used.Add(d.LogicalId[3].GetInt32());
-            if (d.LogicalId[1].GetString() == nodeUuid) used.Add(d.LogicalId[4].GetInt32());
-        }
-        var minor = 0;
-        while (used.Contains(minor)) minor++;
-        return minor;
-    }
+    public static int FreeMinor(ConfigData cfg, string nodeUuid) => InstanceDiskLayout.FreeMinor(cfg, nodeUuid);
 
-    private static string CheckRelative(string sub)
-    {
-        if (Path.IsPathRooted(sub) || sub.Split('/').Any(p => p is ".." or "."))
-            throw GanetiException.WrongInput($"file_storage_dir '{sub}' must be a relative path below the cluster's file storage directory");
-        return sub;
-    }
 }
 
 /// <summary>An OS definition as os_get / os_diagnose report it.</summary>

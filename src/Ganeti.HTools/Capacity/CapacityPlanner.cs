@@ -32,11 +32,14 @@ public static class CapacityPlanner
         return top;
     }
 
-    /// <summary>The failure counts of an attempt as hspace prints them: every reason, most frequent first.</summary>
+    /// <summary>
+    /// The failure counts of the last attempt as hspace prints them, most frequent first: every
+    /// reason after an allocation attempt, only N+1 when the cluster was not N+1 happy to begin with.
+    /// </summary>
     public static IEnumerable<(FailMode Mode, int Count)> FailureCounts(IReadOnlyDictionary<FailMode, int>? failures)
     {
         if (failures is null || failures.Count == 0) return Array.Empty<(FailMode, int)>();
-        return ReportOrder.Select(f => (f, failures.TryGetValue(f, out var c) ? c : 0)).OrderByDescending(x => x.Item2).ToList();
+        return ReportOrder.Where(failures.ContainsKey).Select(f => (f, failures[f])).OrderByDescending(x => x.Item2).ToList();
     }
 
     /// <summary>
@@ -75,6 +78,10 @@ public static class CapacityPlanner
         }
         int mem = spec.MemorySize, dsk = spec.DiskSize, cpu = spec.CpuCount;
         int reqNodes = DiskTemplates.RequiredNodes(template);
+        var mins = cd.Policy.MinMax.Select(m => m.Min).ToList();
+        int minMem = Math.Max(UnitMem, mins.Count == 0 ? 0 : mins.Min(m => m.MemorySize));
+        int minDsk = Math.Max(UnitDsk, mins.Count == 0 ? 0 : mins.Min(m => m.DiskSize));
+        int minCpu = Math.Max(UnitCpu, mins.Count == 0 ? 0 : mins.Min(m => m.CpuCount));
         var tiers = new List<(int, int, int, int)>();
         int count = 0, tierCount = 0;
         string reason = "";
@@ -94,20 +101,21 @@ public static class CapacityPlanner
                 count++; tierCount++;
                 continue;
             }
-            last = r.Failures;
+            last = ReportOrder.ToDictionary(f => f, f => r.Failures.TryGetValue(f, out var c) ? c : 0);
             var top = MostLikely(r.Failures);
             reason = "FAIL" + top.ToString().ToUpperInvariant();
             if (tierCount > 0) tiers.Add((mem, dsk, cpu, tierCount));
             tierCount = 0;
             if (!tiered) break;
             bool shrunk = false;
+            // A resource shrinks no further than the smallest the instance policy allows.
             foreach (var f in ByLikelihood(r.Failures))
             {
                 switch (f)
                 {
-                    case FailMode.Mem or FailMode.N1 when mem - UnitMem >= UnitMem: mem -= UnitMem; shrunk = true; break;
-                    case FailMode.Disk when dsk - UnitDsk >= UnitDsk: dsk -= UnitDsk; shrunk = true; break;
-                    case FailMode.Cpu when cpu - UnitCpu >= UnitCpu: cpu -= UnitCpu; shrunk = true; break;
+                    case FailMode.Mem or FailMode.N1 when mem - UnitMem >= minMem: mem -= UnitMem; shrunk = true; break;
+                    case FailMode.Disk when dsk - UnitDsk >= minDsk: dsk -= UnitDsk; shrunk = true; break;
+                    case FailMode.Cpu when cpu - UnitCpu >= minCpu: cpu -= UnitCpu; shrunk = true; break;
                 }
                 if (shrunk) break;
             }

@@ -106,13 +106,20 @@ public static partial class HToolsCli
         var f = value.Split(',');
         if (f.Length < 3 || f.Length > 4)
             throw new ArgumentException($"Invalid value of the {option} option, expected disk,ram,cpu[,spindles]: '{value}'");
+        // Lower-case units are binary (m = MiB, g = GiB, t = TiB), upper-case ones decimal (M = 10^6 bytes), in whole MiB.
         int Size(string what, string v)
         {
-            var m = System.Text.RegularExpressions.Regex.Match(v.Trim(), "^([0-9]+(?:\\.[0-9]+)?)([mMgGtT]?)$");
+            var m = System.Text.RegularExpressions.Regex.Match(v.Trim(), "^([0-9]+)([mgtMGT]?)$");
             if (!m.Success) throw new ArgumentException($"Invalid {what} in the {option} option: '{v}'");
-            double x = double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            double mult = char.ToLowerInvariant(m.Groups[2].Value.FirstOrDefault('m')) switch { 'g' => 1024, 't' => 1024 * 1024, _ => 1 };
-            return checked((int)Math.Ceiling(x * mult));
+            var x = System.Numerics.BigInteger.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var mib = m.Groups[2].Value switch
+            {
+                "g" => x * 1024, "t" => x * 1024 * 1024,
+                "M" => x * 1_000_000 / 1_048_576, "G" => x * 1_000_000_000 / 1_048_576,
+                "T" => x * 1_000_000_000_000 / 1_048_576, _ => x,
+            };
+            if (mib > int.MaxValue) throw new ArgumentException($"The {what} in the {option} option is too large: '{v}'");
+            return (int)mib;
         }
         int Count(string what, string v)
             => int.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var c)
@@ -149,7 +156,8 @@ public static partial class HToolsCli
     /// <summary>hspace's cluster figures with one prefix (INI, FIN or TRL).</summary>
     private static void HspaceStats(Action<string, object> key, string pfx, IReadOnlyList<Node> nodes, int instances, double score)
     {
-        var on = nodes.Where(n => !n.Offline).ToList();
+        // Ganeti's figures cover every node, offline ones included.
+        var on = nodes.ToList();
         long tmem = on.Sum(n => (long)n.State.TMem), tdsk = on.Sum(n => (long)n.State.TDsk);
         long memFree = on.Sum(n => (long)n.State.UnallocatedMem), memAvail = on.Sum(n => (long)n.State.AvailMem);
         long memInst = on.Sum(n => (long)n.State.IMem);
@@ -189,7 +197,8 @@ public static partial class HToolsCli
         var tspec = o.TieredAlloc is not null ? ParseAllocSpec("--tiered-alloc", o.TieredAlloc, maxSpec) : maxSpec;
         var sb = new StringBuilder();
         var tables = new StringBuilder();
-        var on = cd.Nodes.Where(n => !n.Offline).ToList();
+        var on = cd.Nodes.ToList();
+        int online = cd.Nodes.Count(n => !n.Offline);
         void Key(string k, object v) => sb.Append("HTS_").Append(k).Append('=').Append(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
         void Table(string title, IEnumerable<Node> nodes)
         {
@@ -204,16 +213,16 @@ public static partial class HToolsCli
         int baseCount = cd.Instances.Count;
         HspaceStats(Key, "INI", cd.Nodes, baseCount, Metrics.Score(cd.Nodes));
         Table("Initial cluster status", cd.Nodes);
-        if (on.Count < DiskTemplates.RequiredNodes(template))
+        if (online < DiskTemplates.RequiredNodes(template))
         {
             // As hspace: the initial figures, then an error, when no instance of the template can be placed at all.
             if (o.MachineReadable) output.Write(sb.ToString());
             else output.Write(sb.ToString().Replace("HTS_", ""));
-            err.WriteLine($"Error: failure during allocation: Not enough online nodes ({on.Count} online, the {DiskTemplates.ToRaw(template)} template needs {DiskTemplates.RequiredNodes(template)})");
+            err.WriteLine($"Error: failure during allocation: Not enough online nodes ({online} online, the {DiskTemplates.ToRaw(template)} template needs {DiskTemplates.RequiredNodes(template)})");
             return 1;
         }
         var text = Text.TextSerializer.Serialize(cd);
-        if (o.TieredAlloc is not null || o.StandardAlloc is null)
+        // Both runs always happen: the tiered one from the policy's maximum spec unless --tiered-alloc is given.
         {
             var copy = ClusterLoader.Finish(Text.TextLoader.Parse(text), LoadOptionsOf(o));
             var r = CapacityPlanner.Run(copy, tspec, template, tiered: true, limit: o.MaxLength >= 0 ? o.MaxLength : 100_000, independentGroups: o.IndependentGroups, acceptExistingErrors: o.AcceptExisting, spindleUse: o.SpindleUse ?? pol.Std.SpindleUse);
@@ -225,7 +234,7 @@ public static partial class HToolsCli
             Key("TSPEC", r.Tiers.Count == 0 ? "" : "'" + string.Join(" ", r.Tiers.Select(t => $"{t.Mem},{t.Dsk},{t.Cpu},{tspec.SpindleUse}={t.Count}")) + "'");
             // Used at the start, allocated by the tiered run, and left over (unallocable) at the end.
             var ion = on;
-            var fon = copy.Nodes.Where(n => !n.Offline).ToList();
+            var fon = copy.Nodes.ToList();
             double ratio = ion.Count == 0 ? 1 : ion.Max(n => n.State.VcpuRatio);
             (long Cpu, long Mem, long Dsk, long Spn) Used(List<Node> ns)
                 => (ns.Sum(n => (long)n.State.UCpu), ns.Sum(n => (long)n.State.IMem),
@@ -244,8 +253,7 @@ public static partial class HToolsCli
             Key("KM_UNAV_DSK", totDsk - fin.Dsk); Key("KM_UNAV_SPN", totSpn - fin.Spn);
             Table("Tiered allocation status", copy.Nodes);
         }
-        // The standard run always happens, the tiered one unless only a standard spec is given.
-        {
+                {
             var copy = ClusterLoader.Finish(Text.TextLoader.Parse(text), LoadOptionsOf(o));
             var r = CapacityPlanner.Run(copy, std, template, tiered: false, limit: o.MaxLength >= 0 ? o.MaxLength : 100_000, independentGroups: o.IndependentGroups, acceptExistingErrors: o.AcceptExisting, spindleUse: o.SpindleUse ?? pol.Std.SpindleUse);
             Key("SPEC_MEM", std.MemorySize); Key("SPEC_DSK", std.DiskSize); Key("SPEC_CPU", std.CpuCount);

@@ -143,13 +143,11 @@ public static partial class HToolsCli
             var r = x.ToString("R", inv);
             return r.Contains('.', StringComparison.Ordinal) ? r : r + ".0";
         }
-        var e = x.ToString("E16", inv);
         int exp = (int)Math.Floor(Math.Log10(a));
         double mant = x / Math.Pow(10, exp);
         if (Math.Abs(mant) >= 10) { mant /= 10; exp++; }
         var ms = Math.Round(mant, 15).ToString("R", inv);
         if (!ms.Contains('.', StringComparison.Ordinal)) ms += ".0";
-        _ = e;
         return ms + "e" + exp.ToString(inv);
     }
 

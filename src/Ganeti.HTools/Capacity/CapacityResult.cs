@@ -1,4 +1,10 @@
+using Ganeti.HTools.Model;
+
 namespace Ganeti.HTools.Capacity;
 
-/// <summary>What hspace found: how many instances of each spec fit, and why the next did not.</summary>
-public sealed record CapacityResult(int Allocated, string FailReason, IReadOnlyList<(int Mem, int Dsk, int Cpu, int Count)> Tiers, double FinalScore);
+/// <summary>
+/// What hspace found: how many instances of each spec fit, why the next did not, and the
+/// failure counts of that last attempt (per reason, over all the nodes tried).
+/// </summary>
+public sealed record CapacityResult(int Allocated, string FailReason, IReadOnlyList<(int Mem, int Dsk, int Cpu, int Count)> Tiers, double FinalScore,
+    IReadOnlyDictionary<FailMode, int>? LastFailures = null);

@@ -116,8 +116,8 @@ public static class ClusterPlanner
         var online = cd.Nodes.Where(n => !n.Offline).ToList();
         var text = HTools.Text.TextSerializer.Serialize(cd);
         ClusterData Copy() => ClusterLoader.Finish(HTools.Text.TextLoader.Parse(text), new LoadOptions());
-        var s = await Task.Run(() => CapacityPlanner.Run(Copy(), std, template, tiered: false), ct).ConfigureAwait(false);
-        var r = await Task.Run(() => CapacityPlanner.Run(Copy(), tiered, template, tiered: true), ct).ConfigureAwait(false);
+        var s = await Task.Run(() => CapacityPlanner.Run(Copy(), std, template, tiered: false, spindleUse: pol.Std.SpindleUse), ct).ConfigureAwait(false);
+        var r = await Task.Run(() => CapacityPlanner.Run(Copy(), tiered, template, tiered: true, spindleUse: pol.Std.SpindleUse), ct).ConfigureAwait(false);
         static JsonObject Spec(ISpec x) => new()
         {
             ["memory_size"] = x.MemorySize, ["disk_size"] = x.DiskSize, ["cpu_count"] = x.CpuCount, ["spindle_use"] = x.SpindleUse,

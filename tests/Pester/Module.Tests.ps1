@@ -8,7 +8,7 @@ BeforeAll {
 }
 
 Describe 'The GanetiCluster module' {
-    It 'exports the thirty-nine cmdlets of its manifest' {
+    It 'exports the forty cmdlets of its manifest' {
         $manifest = Import-PowerShellDataFile (Join-Path (Get-GntTestModulePath) 'GanetiCluster.psd1')
         ($commands.Name | Sort-Object) | Should -Be ($manifest.CmdletsToExport | Sort-Object)
         $commands.Count | Should -Be 40

@@ -112,11 +112,7 @@ public static class ClusterBootstrap
                 Nicparams = new() { ["default"] = Params.Fill(ClusterDefaults.Nic(), o.Nicparams) },
                 Ndparams = ClusterDefaults.Node(),
                 Diskparams = ClusterDefaults.Disk(),
-                // As gnt-cluster init does: the policy allows the enabled disk templates.
-                Ipolicy = Params.Fill(ClusterDefaults.InstancePolicy(), new Dictionary<string, JsonElement>
-                {
-                    ["disk-templates"] = Params.Value(o.EnabledDiskTemplates.Order(StringComparer.Ordinal).ToList()),
-                }),
+                Ipolicy = ClusterDefaults.InstancePolicy(),
                 CandidatePoolSize = o.CandidatePoolSize,
                 MaxRunningJobs = o.MaxRunningJobs,
                 DefaultIallocator = o.DefaultIallocator,

@@ -262,7 +262,8 @@ public class ClusterModifyTests
         Assert.Contains("enabled_disk_templates", await RejectedAsync(c, new { enabled_disk_templates = new[] { "lvm" } }));
         Assert.Contains("volume group", await RefusedAsync(c, new { enabled_disk_templates = new[] { "diskless", "file", "plain" } }));
         Assert.Contains("file_storage_dir", await RefusedAsync(c, new { file_storage_dir = "" }));
-        // The policy allows diskless and file: disabling file needs the policy changed with it.
+        // Once the policy allows only enabled templates, disabling one needs the policy changed with it.
+        await AppliedAsync(c, new Dictionary<string, object> { ["ipolicy"] = new Dictionary<string, object> { ["disk-templates"] = new[] { "diskless", "file" } } });
         Assert.Contains("not enabled on the cluster: file", await RefusedAsync(c, new { enabled_disk_templates = new[] { "diskless" } }));
         await AppliedAsync(c, new Dictionary<string, object>
         {

@@ -197,9 +197,10 @@ public static partial class ClusterParameterChecks
     /// <summary>
     /// The whole policy: every spec present, min &lt;= std &lt;= max for the std spec against
     /// the first minmax pair and min &lt;= max for every pair, positive ratios, allowed disk
-    /// templates all enabled on the cluster.
+    /// templates all enabled on the cluster (unless <paramref name="checkTemplates"/> is false).
     /// </summary>
-    public static void CheckIpolicy(IReadOnlyDictionary<string, JsonElement> policy, IReadOnlyCollection<string> enabledDiskTemplates)
+    public static void CheckIpolicy(IReadOnlyDictionary<string, JsonElement> policy, IReadOnlyCollection<string> enabledDiskTemplates,
+        bool checkTemplates = true)
     {
         foreach (var key in new[] { "minmax", "std", "disk-templates", "vcpu-ratio", "spindle-ratio" })
             if (!policy.ContainsKey(key))
@@ -220,6 +221,7 @@ public static partial class ClusterParameterChecks
         foreach (var ratio in new[] { "vcpu-ratio", "spindle-ratio" })
             if (!(policy[ratio].ValueKind == JsonValueKind.Number && policy[ratio].GetDouble() > 0))
                 throw GanetiException.WrongInput($"Invalid instance policy: {ratio} must be a positive number");
+        if (!checkTemplates) return;
         var notEnabled = policy["disk-templates"].EnumerateArray().Select(t => t.GetString()!)
             .Where(t => !enabledDiskTemplates.Contains(t)).ToList();
         if (notEnabled.Count > 0)

@@ -313,8 +313,14 @@ public sealed class LUClusterSetParams : LogicalUnit<OpClusterSetParams>
         if (Op.HiddenOs is { } h) ClusterParameterChecks.ModifyOsList("hidden_os", old.HiddenOs, h, Log);
         if (Op.BlacklistedOs is { } b) ClusterParameterChecks.ModifyOsList("blacklisted_os", old.BlacklistedOs, b, Log);
         CheckStorage(old, next);
-        if (Op.Ipolicy is { Count: > 0 } || Op.EnabledDiskTemplates is not null)
-            ClusterParameterChecks.CheckIpolicy(next.Ipolicy, next.EnabledDiskTemplates);
+        // The policy's allowed disk templates must be enabled (Ganeti's CheckIpolicyVsDiskTemplates)
+        // when they are given, and on a cluster whose policy followed the enabled templates so
+        // far; a policy that allows every template (this cluster's default) stays valid.
+        var followed = old.Ipolicy.TryGetValue("disk-templates", out var allowed)
+            && allowed.EnumerateArray().All(t => old.EnabledDiskTemplates.Contains(t.GetString()!));
+        if (Op.Ipolicy is { Count: > 0 } || (Op.EnabledDiskTemplates is not null && followed))
+            ClusterParameterChecks.CheckIpolicy(next.Ipolicy, next.EnabledDiskTemplates,
+                checkTemplates: followed || Op.Ipolicy?.ContainsKey("disk-templates") == true);
         if (Op.Nicparams is { Count: > 0 }) CheckNics(next);
         await CheckHypervisorParamsAsync(old, next, ct).ConfigureAwait(false);
     }

@@ -43,6 +43,7 @@
         'Resize-GntInstanceDisk'
         'Restart-GntInstance'
         'Resume-GntNode'
+        'Set-GntCluster'
         'Set-GntInstance'
         'Set-GntNode'
         'Start-GntInstance'

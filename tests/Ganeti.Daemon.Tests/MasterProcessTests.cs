@@ -114,4 +114,22 @@ public sealed class MasterProcessTests : IAsyncLifetime
         Assert.True(p.ExitCode == 0, output + "\nmaster log:\n" + m.Output);
         Assert.EndsWith("OK", output.Trim());
     }
+
+    [Fact]
+    public async Task GanetisOwnPythonClientModifiesTheCluster()
+    {
+        const string python = "/usr/bin/python3";
+        Assert.True(File.Exists(python), "Debian's /usr/bin/python3 is needed (apt-get install python3 python3-ganeti-rapi python3-pycurl)");
+        await using var m = await MasterProcess.StartAsync(root);
+        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "python", "rapi_cluster_modify_e2e.py"), m.Port.ToString(), "admin", "secret" })
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        var output = await stdout + await stderr;
+        Assert.True(p.ExitCode == 0, output + "\nmaster log:\n" + m.Output);
+        Assert.EndsWith("OK", output.Trim());
+    }
 }

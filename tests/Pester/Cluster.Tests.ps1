@@ -92,6 +92,54 @@ Describe 'Get-GntCluster' {
     }
 }
 
+Describe 'Set-GntCluster' {
+    BeforeAll { $script:conn = Connect-GntTestMaster $master }
+
+    It 'without a change is a terminating InvalidArgument error' {
+        { Set-GntCluster -ErrorAction Stop } | Should -Throw -ErrorId 'GntNoChange,Ganeti.PowerShell.Commands.SetGntClusterCommand'
+    }
+
+    It 'refuses a hypervisor parameter that is not a hashtable before contacting the master' {
+        { Set-GntCluster -HypervisorParameter @{ fake = 'migration_mode=live' } -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GntInvalidParameter,Ganeti.PowerShell.Commands.SetGntClusterCommand'
+    }
+
+    It 'changes hypervisor parameters and scalars in one job and -PassThru writes the cluster as it is now' {
+        $c = Set-GntCluster -HvParams @{ fake = @{ migration_mode = 'non-live' } } -CandidatePoolSize 4 -MaxRunningJobs 15 -PassThru
+        $c | Should -BeOfType 'Ganeti.Remoting.Rapi.Model.GntCluster'
+        $c.HvParams['fake']['migration_mode'] | Should -Be 'non-live'
+        $c.CandidatePoolSize | Should -Be 4
+        $c.Info['max_running_jobs'] | Should -Be 15
+    }
+
+    It 'merges per-OS hypervisor parameters and removes them with default' {
+        Set-GntCluster -OSHypervisorParameter @{ 'pester-noop+small' = @{ fake = @{ migration_mode = 'live' } } }
+        (Get-GntCluster).Info['os_hvp']['pester-noop+small']['fake']['migration_mode'] | Should -Be 'live'
+        Set-GntCluster -OsHvParams @{ 'pester-noop+small' = @{ fake = @{ migration_mode = 'default' } } }
+        (Get-GntCluster).Info['os_hvp'].Keys | Should -Not -Contain 'pester-noop+small'
+    }
+
+    It 'reports a parameter the hypervisor refuses as an InvalidArgument error naming it, and changes nothing' {
+        Set-GntCluster -HypervisorParameter @{ fake = @{ no_such_param = 1 } } -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $errs[0].Exception.Message | Should -Match 'no_such_param'
+        (Get-GntCluster).HvParams['fake'].Keys | Should -Not -Contain 'no_such_param'
+    }
+
+    It '-WhatIf checks with the master in a dry run and changes nothing' {
+        Set-GntCluster -CandidatePoolSize 7 -WhatIf
+        (Get-GntCluster).CandidatePoolSize | Should -Be 4
+        Set-GntCluster -InstancePolicy @{ std = @{ 'memory-size' = 1048576 } } -WhatIf -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 1
+        $errs[0].Exception.Message | Should -Match 'would fail'
+    }
+
+    It 'refuses a candidate pool size below 1 as a parameter binding error' {
+        { Set-GntCluster -CandidatePoolSize 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,Ganeti.PowerShell.Commands.SetGntClusterCommand'
+    }
+}
+
 Describe 'Disconnect-GntCluster' {
     It 'closes the default connection, after which cmdlets say how to connect' {
         $null = Connect-GntTestMaster $master

@@ -36,6 +36,7 @@ public sealed class Cluster : ConfigObject
     public bool PreallocWipeDisks { get; set; }
     public bool ModifyEtcHosts { get; set; }
     public bool ModifySshSetup { get; set; }
+    public bool EnabledUserShutdown { get; set; }
     public int PrimaryIpFamily { get; set; } = 2;
     public int HighestUsedPort { get; set; }
     public List<int> TcpudpPortPool { get; set; } = [];

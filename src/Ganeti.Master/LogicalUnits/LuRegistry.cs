@@ -21,6 +21,7 @@ public static class LuRegistry
     {
         [typeof(OpClusterQuery)] = For<OpClusterQuery, LUClusterQuery>(),
         [typeof(OpClusterRedistConf)] = For<OpClusterRedistConf, LUClusterRedistConf>(),
+        [typeof(OpClusterSetParams)] = For<OpClusterSetParams, LUClusterSetParams>(),
         [typeof(OpQuery)] = For<OpQuery, LUQuery>(),
         [typeof(OpQueryFields)] = For<OpQueryFields, LUQueryFields>(),
         [typeof(OpInstanceCreate)] = For<OpInstanceCreate, LUInstanceCreate>(),

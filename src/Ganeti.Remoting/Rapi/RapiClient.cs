@@ -123,6 +123,9 @@ public sealed class RapiClient : IDisposable
         SubmitAsync(RapiRequests.RemoveNode(name, dryRun, reason), ct);
 
     /// <summary><c>POST /2/nodes/N/modify</c>; returns the job id.</summary>
+    public Task<long> ModifyClusterAsync(JsonObject changes, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ModifyCluster(changes, dryRun, reason), ct);
+
     public Task<long> ModifyNodeAsync(string name, JsonObject changes, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.ModifyNode(name, changes, dryRun, reason), ct);
 

@@ -46,6 +46,17 @@ public static class RapiRequests
         SubmitJob([new JsonObject { ["OP_ID"] = "OP_NODE_REMOVE", ["node_name"] = name }], dryRun, reason);
 
     /// <summary>
+    /// <c>PUT /2/modify</c> (gnt-cluster modify): the body holds the <c>OP_CLUSTER_SET_PARAMS</c>
+    /// parameters to change (hvparams, os_hvp, beparams, candidate_pool_size, ...).
+    /// </summary>
+    public static RapiRequest ModifyCluster(JsonObject changes, bool dryRun = false, string? reason = null)
+    {
+        var body = (JsonObject)changes.DeepClone();
+        if (dryRun) body["dry_run"] = true;
+        return new(HttpMethod.Put, "/2/modify", Common(dryRun, reason), body);
+    }
+
+    /// <summary>
     /// <c>POST /2/nodes/N/modify</c> (gnt-node modify): the body holds the <c>OP_NODE_SET_PARAMS</c>
     /// parameters to change (master_candidate, offline, drained, master_capable, vm_capable,
     /// secondary_ip, auto_promote, ...).

@@ -84,6 +84,74 @@ public class KvmClusterTests
         Assert.Contains("disk_cache", job.Ops[0].Result!.ToJsonString());
         Assert.Empty(c.Service.ReadConfig().Instances);
     }
+
+    /// <summary>
+    /// Ganeti's layering on a real guest: cluster hvparams (set with cluster modify), then
+    /// os_hvp for the OS, then os_hvp for the OS variant, then the instance's own.
+    /// </summary>
+    [Fact]
+    public async Task ClusterOsVariantAndInstanceHvparamsEachWinOnTheQemuCommandLine()
+    {
+        await using var c = new TestCluster(hypervisors: ["kvm"], hvparams: new()
+        {
+            ["kvm"] = new()
+            {
+                ["kvm_path"] = J(TestGuest.Qemu),
+                ["kvm_flag"] = J("disabled"),
+                ["kernel_path"] = J(TestGuest.Kernel),
+                ["initrd_path"] = J(TestGuest.Initrd),
+                ["root_path"] = J(""),
+            },
+        });
+        c.AddOs("layered", variants: ["big", "small"]);
+        async Task Modify(object fields)
+        {
+            var job = await c.RunSlowAsync(TestCluster.Op("OP_CLUSTER_SET_PARAMS", fields), 60);
+            Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+        }
+        await Modify(new { hvparams = new { kvm = new { kernel_args = "layer=cluster", serial_speed = 9600, kvm_extra = "-rtc base=utc" } } });
+        await Modify(new
+        {
+            os_hvp = new Dictionary<string, object>
+            {
+                ["layered"] = new { kvm = new { kernel_args = "layer=os", serial_speed = 57600, usb_mouse = "tablet" } },
+                ["layered+small"] = new { kvm = new { kernel_args = "layer=variant", serial_speed = 115200 } },
+            },
+        });
+        var create = TestCluster.Create("vm3", os: "layered+small",
+            extra: new { hypervisor = "kvm", hvparams = new { kernel_args = "layer=instance" }, beparams = new { memory = 96 } });
+        create["nics"] = new JsonArray();
+        var created = await c.RunSlowAsync(create, 180);
+        Assert.True(created.CalcStatus() == JobStatus.Success, created.Ops[0].Result?.ToJsonString());
+
+        var pid = int.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(c.Paths.KvmHypervisorDir, "pid")).Single()).Trim());
+        var argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+        var append = argv[Array.IndexOf(argv, "-append") + 1];
+        Assert.Contains("layer=instance", append); // the instance's own beats every layer
+        Assert.DoesNotContain("layer=variant", append);
+        Assert.Contains("console=ttyS0,115200", append); // the variant's os_hvp beats the OS's and the cluster's
+        Assert.Contains(argv, a => a.Contains("usb-tablet", StringComparison.Ordinal)); // the OS's os_hvp beats the cluster's
+        Assert.Equal("base=utc", argv[Array.IndexOf(argv, "-rtc") + 1]); // the cluster's, where nothing overrides it
+
+        var q = await c.Service.QueryAsync("instance", ["hvparams", "custom_hvparams"], new JsonArray("=", "name", "vm3"), CancellationToken.None);
+        var filled = q.Data[0][0].Value!;
+        Assert.Equal("layer=instance", filled["kernel_args"]!.GetValue<string>());
+        Assert.Equal(115200, filled["serial_speed"]!.GetValue<long>());
+        Assert.Equal("tablet", filled["usb_mouse"]!.GetValue<string>());
+        Assert.Equal("""{"kernel_args":"layer=instance"}""", q.Data[0][1].Value!.ToJsonString());
+
+        // A cluster change reaches the instance at its next start, with a warning now.
+        var warn = await c.RunSlowAsync(TestCluster.Op("OP_CLUSTER_SET_PARAMS",
+            new { os_hvp = new Dictionary<string, object> { ["layered+small"] = new { kvm = new { serial_speed = "default" } } } }), 60);
+        Assert.Contains(warn.Ops[0].Log, l => l.Message.Contains("vm3", StringComparison.Ordinal) && l.Message.Contains("restarted", StringComparison.Ordinal));
+        var reboot = await c.RunSlowAsync(TestCluster.Op("OP_INSTANCE_REBOOT", new { instance_name = "vm3", reboot_type = "hard" }), 180);
+        Assert.True(reboot.CalcStatus() == JobStatus.Success, reboot.Ops[0].Result?.ToJsonString());
+        pid = int.Parse(File.ReadAllText(Directory.GetFiles(Path.Combine(c.Paths.KvmHypervisorDir, "pid")).Single()).Trim());
+        Assert.Contains("console=ttyS0,57600", File.ReadAllText($"/proc/{pid}/cmdline"));
+
+        var remove = await c.RunSlowAsync(TestCluster.Op("OP_INSTANCE_REMOVE", new { instance_name = "vm3", shutdown_timeout = 0 }), 120);
+        Assert.Equal(JobStatus.Success, remove.CalcStatus());
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

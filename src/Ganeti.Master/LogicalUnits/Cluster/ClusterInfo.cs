@@ -63,7 +63,7 @@ public static class ClusterInfo
             ["instance_communication_network"] = c.InstanceCommunicationNetwork,
             ["zeroing_image"] = c.ZeroingImage,
             ["compression_tools"] = N(c.CompressionTools),
-            ["enabled_user_shutdown"] = false,
+            ["enabled_user_shutdown"] = c.EnabledUserShutdown,
             ["data_collectors"] = new JsonObject(),
             ["modify_etc_hosts"] = c.ModifyEtcHosts,
             ["modify_ssh_setup"] = c.ModifySshSetup,

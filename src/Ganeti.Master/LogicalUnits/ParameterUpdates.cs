@@ -56,9 +56,12 @@ public static class ParameterUpdates
                     && value.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.String or JsonValueKind.Number
                     ? Params.Value(b)
                     : throw GanetiException.WrongInput($"Backend parameter {key} must be a boolean, got {value}"),
-                _ => Params.GetInt(new Dictionary<string, JsonElement> { [key] = value }, key) is { } n && n >= (kind == "int" ? 1 : 0)
+                "size" => SizeMiB(value) is { } size
+                    ? Params.Value(size)
+                    : throw GanetiException.WrongInput($"Backend parameter {key} must be a size in MiB, or with a unit (512M, 2G, 1T), got {value}"),
+                _ => Params.GetInt(new Dictionary<string, JsonElement> { [key] = value }, key) is { } n && n >= (key == "vcpus" ? 1 : 0)
                     ? Params.Value(n)
-                    : throw GanetiException.WrongInput($"Backend parameter {key} must be a {(kind == "int" ? "positive" : "non-negative")} integer, got {value}"),
+                    : throw GanetiException.WrongInput($"Backend parameter {key} must be a {(key == "vcpus" ? "positive" : "non-negative")} integer, got {value}"),
             };
             foreach (var t in targets)
             {
@@ -68,6 +71,30 @@ public static class ParameterUpdates
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// A size in MiB as Ganeti's ParseUnit takes it: a non-negative whole number, or a string
+    /// with an optional unit m, g or t (MiB, GiB, TiB; "MB", "GiB" and upper case alike), rounded up.
+    /// </summary>
+    public static long? SizeMiB(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Number)
+            return value.TryGetInt64(out var l) && l >= 0 ? l : null;
+        if (value.ValueKind != JsonValueKind.String) return null;
+        var text = value.GetString()!.Trim().ToLowerInvariant();
+        if (text.EndsWith("ib", StringComparison.Ordinal)) text = text[..^2];
+        else if (text.Length > 1 && text.EndsWith('b')) text = text[..^1];
+        var unit = 1.0;
+        if (text.Length > 0 && char.IsLetter(text[^1]))
+        {
+            unit = text[^1] switch { 'm' => 1, 'g' => 1024, 't' => 1024 * 1024, _ => double.NaN };
+            text = text[..^1];
+        }
+        return !double.IsNaN(unit) && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n)
+               && n >= 0 && double.IsFinite(n)
+            ? (long)Math.Ceiling(n * unit)
+            : null;
     }
 
     /// <summary>Refuses filled backend parameters whose minimum memory is above the maximum.</summary>

@@ -183,8 +183,8 @@ public class ClusterModifyTests
         Assert.Equal(4, cl.Ndparams["spindle_count"].GetInt64());
         Assert.Equal(2048, cl.Diskparams["drbd"]["resync-rate"].GetInt64());
         Assert.Contains("Unknown backend parameter 'memmax'", await RefusedAsync(c, new { beparams = new { memmax = 1 } }));
-        Assert.Contains("backend parameter vcpus must be a whole number", await RefusedAsync(c, new { beparams = new { vcpus = "two" } }));
-        Assert.Contains("vcpus must be positive", await RefusedAsync(c, new { beparams = new { vcpus = 0 } }));
+        Assert.Contains("Backend parameter vcpus must be a positive integer", await RefusedAsync(c, new { beparams = new { vcpus = "two" } }));
+        Assert.Contains("vcpus must be a positive integer", await RefusedAsync(c, new { beparams = new { vcpus = 0 } }));
         Assert.Contains("Invalid NIC mode 'bridge'", await RefusedAsync(c, new { nicparams = new { mode = "bridge" } }));
         Assert.Contains("Missing NIC link", await RefusedAsync(c, new { nicparams = new { link = "" } }));
         Assert.Contains("Unknown node parameter 'spindles'", await RefusedAsync(c, new { ndparams = new { spindles = 1 } }));
@@ -265,14 +265,21 @@ public class ClusterModifyTests
         // Once the policy allows only enabled templates, disabling one needs the policy changed with it.
         await AppliedAsync(c, new Dictionary<string, object> { ["ipolicy"] = new Dictionary<string, object> { ["disk-templates"] = new[] { "diskless", "file" } } });
         Assert.Contains("not enabled on the cluster: file", await RefusedAsync(c, new { enabled_disk_templates = new[] { "diskless" } }));
-        await AppliedAsync(c, new Dictionary<string, object>
+        // The nodes must be able to hold disks of a newly enabled template: this node has no xenvg.
+        var noVg = await RefusedAsync(c, new Dictionary<string, object>
         {
             ["enabled_disk_templates"] = new[] { "diskless", "file", "plain" },
             ["vg_name"] = "xenvg",
             ["ipolicy"] = new Dictionary<string, object> { ["disk-templates"] = new[] { "diskless", "plain" } },
+        }, ErrorCodes.Environment);
+        Assert.Contains("Node node1.test cannot hold plain disks (lvm-vg xenvg)", noVg);
+        Assert.Equal(["file", "diskless"], Cluster(c).EnabledDiskTemplates.Order().Reverse());
+        // On a cluster that has one, the volume group cannot be unset while plain is enabled.
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            cfg.Cluster.EnabledDiskTemplates = ["diskless", "file", "plain"];
+            cfg.Cluster.VolumeGroupName = "xenvg";
         });
-        Assert.Equal(["diskless", "file", "plain"], Cluster(c).EnabledDiskTemplates);
-        Assert.Equal("xenvg", Cluster(c).VolumeGroupName);
         Assert.Contains("Cannot unset the volume group", await RefusedAsync(c, new { vg_name = "" }));
     }
 
@@ -304,5 +311,22 @@ public class ClusterModifyTests
         var job = await AppliedAsync(c, new { candidate_pool_size = 3 });
         Assert.True(c.Service.ReadConfig().FindNode("node2.test")!.MasterCandidate);
         Assert.Contains(job.Ops[0].Log, l => l.Message == "Promoted node node2.test to master candidate");
+    }
+
+    [Fact]
+    public async Task BackendMemoryTakesUnitsAndTheClusterLevelCannotBeReset()
+    {
+        await using var c = new TestCluster();
+        await AppliedAsync(c, new { beparams = new { memory = "1G", vcpus = "2" } });
+        var be = Cluster(c).Beparams["default"];
+        Assert.Equal(1024, be["maxmem"].GetInt64());
+        Assert.Equal(1024, be["minmem"].GetInt64());
+        Assert.Equal(2, be["vcpus"].GetInt64());
+        await AppliedAsync(c, new { beparams = new { minmem = "512m" } });
+        Assert.Equal(512, Cluster(c).Beparams["default"]["minmem"].GetInt64());
+
+        Assert.Contains("needs a value at the cluster level", await RefusedAsync(c, new { beparams = new { vcpus = "default" } }));
+        Assert.Contains("size in MiB", await RefusedAsync(c, new { beparams = new { maxmem = "lots" } }));
+        Assert.Contains("vcpus must be a positive integer", await RefusedAsync(c, new { beparams = new { vcpus = 0 } }));
     }
 }

@@ -24,11 +24,6 @@ public static partial class ClusterParameterChecks
 
     private static readonly string[] SpecKeys = ["cpu-count", "disk-count", "disk-size", "memory-size", "nic-count", "spindle-use"];
 
-    /// <summary>True for the value that removes an override ("default" or null).</summary>
-    public static bool IsDefault(JsonElement v) =>
-        v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined
-        || (v.ValueKind == JsonValueKind.String && v.GetString() == "default");
-
     /// <summary>
     /// Checks each change against the section's defaults (unknown keys and wrong types are
     /// refused) and returns the values in the type of the default: "512" for an integer
@@ -43,7 +38,7 @@ public static partial class ClusterParameterChecks
             if (!defaults.TryGetValue(key, out var def))
                 throw GanetiException.WrongInput(
                     $"Unknown {section} parameter '{key}' (known: {string.Join(", ", defaults.Keys.Order(StringComparer.Ordinal))})");
-            if (allowDefault && IsDefault(value)) { result[key] = value; continue; }
+            if (allowDefault && ParameterUpdates.IsDefault(value)) { result[key] = value; continue; }
             result[key] = Coerce($"{section} parameter {key}", def, value);
         }
         return result;
@@ -83,22 +78,6 @@ public static partial class ClusterParameterChecks
         }
     }
 
-    /// <summary>
-    /// Ganeti's update of an override dictionary: "default" or null removes the key, anything
-    /// else replaces it.
-    /// </summary>
-    public static Dictionary<string, JsonElement> Update(IReadOnlyDictionary<string, JsonElement>? current,
-        IReadOnlyDictionary<string, JsonElement> changes)
-    {
-        var result = current is null ? Params.Empty() : new Dictionary<string, JsonElement>(current, StringComparer.Ordinal);
-        foreach (var (key, value) in changes)
-        {
-            if (IsDefault(value)) result.Remove(key);
-            else result[key] = value.Clone();
-        }
-        return result;
-    }
-
     /// <summary>Ganeti's NIC parameter syntax: a known mode, and a link for bridged NICs.</summary>
     public static void CheckNicParams(IReadOnlyDictionary<string, JsonElement> filled, string where = "cluster")
     {
@@ -121,7 +100,7 @@ public static partial class ClusterParameterChecks
         var result = new Dictionary<string, JsonElement>(current, StringComparer.Ordinal);
         foreach (var (key, value) in changes)
         {
-            if (IsDefault(value))
+            if (ParameterUpdates.IsDefault(value))
                 throw GanetiException.WrongInput($"Can't unset ipolicy attribute '{key}' at the cluster level");
             switch (key)
             {

@@ -68,6 +68,14 @@ public sealed class LUClusterSetParams : LogicalUnit<OpClusterSetParams>
 
     private void Edit(Action<C> edit) => edits.Add(edit);
 
+    public override string? HooksPath => "cluster-modify";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["OP_TARGET"] = Cfg.Cluster.ClusterName,
+        ["NEW_VG_NAME"] = Op.VgName ?? "None",
+    };
+
     public override async Task CheckPrereqAsync(CancellationToken ct)
     {
         var old = Cfg.Cluster;
@@ -128,7 +136,7 @@ public sealed class LUClusterSetParams : LogicalUnit<OpClusterSetParams>
                     Edit(c =>
                     {
                         if (!c.OsHvp.TryGetValue(os, out var m)) c.OsHvp[os] = m = [];
-                        var updated = ClusterParameterChecks.Update(m.GetValueOrDefault(hv), typed);
+                        var updated = ParameterUpdates.Apply(m.GetValueOrDefault(hv) ?? [], typed);
                         if (updated.Count > 0) m[hv] = updated; else m.Remove(hv);
                         if (m.Count == 0) c.OsHvp.Remove(os);
                     });
@@ -138,17 +146,10 @@ public sealed class LUClusterSetParams : LogicalUnit<OpClusterSetParams>
         // Backend, NIC, node and disk parameters.
         if (Op.Beparams is { Count: > 0 } be)
         {
-            var changes = new Dictionary<string, JsonElement>(be, StringComparer.Ordinal);
-            if (changes.Remove("memory", out var mem))
-            {
-                if (changes.ContainsKey("maxmem") || changes.ContainsKey("minmem"))
-                    throw GanetiException.WrongInput("Backend parameter 'memory' cannot be given with maxmem or minmem");
-                changes["maxmem"] = changes["minmem"] = mem;
-            }
-            var typed = ClusterParameterChecks.Typed("backend", ClusterDefaults.Backend(), changes);
-            foreach (var key in new[] { "maxmem", "minmem", "vcpus", "spindle_use" })
-                if (typed.TryGetValue(key, out var v) && v.GetInt64() < (key is "vcpus" ? 1 : 0))
-                    throw GanetiException.WrongInput($"Backend parameter {key} must be {(key is "vcpus" ? "positive" : "non-negative")}, got {v}");
+            // The cluster level is the bottom layer: there is nothing below to go back to.
+            if (be.FirstOrDefault(kv => ParameterUpdates.IsDefault(kv.Value)).Key is { } reset)
+                throw GanetiException.WrongInput($"Backend parameter {reset} needs a value at the cluster level ('default' and null are for overrides)");
+            var typed = ParameterUpdates.NormalizeBeParams(be);
             Edit(c => c.Beparams["default"] = Params.Fill(c.Beparams.GetValueOrDefault("default"), typed));
         }
         if (Op.Nicparams is { Count: > 0 } nic)
@@ -200,7 +201,7 @@ public sealed class LUClusterSetParams : LogicalUnit<OpClusterSetParams>
                 Edit(c =>
                 {
                     var all = pick(c);
-                    var updated = ClusterParameterChecks.Update(all.GetValueOrDefault(os), changes);
+                    var updated = ParameterUpdates.Apply(all.GetValueOrDefault(os) ?? [], changes);
                     if (updated.Count > 0) all[os] = updated; else all.Remove(os);
                 });
             }
@@ -323,6 +324,24 @@ public sealed class LUClusterSetParams : LogicalUnit<OpClusterSetParams>
                 checkTemplates: followed || Op.Ipolicy?.ContainsKey("disk-templates") == true);
         if (Op.Nicparams is { Count: > 0 }) CheckNics(next);
         await CheckHypervisorParamsAsync(old, next, ct).ConfigureAwait(false);
+        await CheckNodeStorageAsync(old, next, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// When the enabled templates or their storage (volume group, file directories) change, every
+    /// online vm-capable node must be able to hold disks there, as node add checks for one node.
+    /// </summary>
+    private async Task CheckNodeStorageAsync(C old, C next, CancellationToken ct)
+    {
+        if (old.EnabledDiskTemplates.ToHashSet(StringComparer.Ordinal).SetEquals(next.EnabledDiskTemplates)
+            && old.VolumeGroupName == next.VolumeGroupName && old.FileStorageDir == next.FileStorageDir
+            && old.SharedFileStorageDir == next.SharedFileStorageDir)
+            return;
+        var proposed = GanetiJson.Clone(Cfg);
+        proposed.Cluster = next;
+        foreach (var node in Cfg.Nodes.Values.Where(n => !n.Offline && n.VmCapable).OrderBy(n => n.Name, StringComparer.Ordinal))
+            foreach (var line in await NodeChecks.CheckStorageAsync(Master, proposed, node, ct).ConfigureAwait(false))
+                Log(line);
     }
 
     private void CheckStorage(C old, C next)

@@ -23,6 +23,8 @@ namespace Ganeti.Master.LogicalUnits.Instance;
 /// </summary>
 public sealed class LUInstanceSetParams : InstanceLockingLU<OpInstanceSetParams>
 {
+    public override string? HooksPath => "instance-modify";
+
     private const int MaxNics = 8;
     private const int MaxDisks = 16;
 

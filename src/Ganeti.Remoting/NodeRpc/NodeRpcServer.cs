@@ -48,11 +48,23 @@ public sealed class NodeRpcServer(string nodeName, NodeRpcHandler handler, int m
                 }
                 if (frame["cancel"] is JsonValue c && c.TryGetValue<bool>(out var cancel) && cancel)
                 {
-                    if (running.TryGetValue(id, out var cts)) cts.Cancel();
+                    if (running.TryGetValue(id, out var cts))
+                    {
+                        try { cts.Cancel(); }
+                        catch (ObjectDisposedException) { } // the call ended meanwhile
+                    }
                     continue;
                 }
                 calls.RemoveAll(t => t.IsCompleted);
-                calls.Add(RunCallAsync(id, frame, output, stop));
+                // Registered here, before the call starts, so that a cancel read next always finds it.
+                var callCts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                if (!running.TryAdd(id, callCts))
+                {
+                    callCts.Dispose();
+                    calls.Add(WriteAsync(output, NodeRpcWire.Failure(id, GanetiException.Program($"Node {nodeName}: request id {id} is already running"))));
+                    continue;
+                }
+                calls.Add(RunCallAsync(id, frame, output, callCts));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -66,15 +78,9 @@ public sealed class NodeRpcServer(string nodeName, NodeRpcHandler handler, int m
         await Task.WhenAll(calls).ConfigureAwait(false);
     }
 
-    private async Task RunCallAsync(long id, JsonObject frame, Stream output, CancellationToken stop)
+    private async Task RunCallAsync(long id, JsonObject frame, Stream output, CancellationTokenSource cts)
     {
         await Task.Yield(); // never run a procedure on the reader loop
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        if (!running.TryAdd(id, cts))
-        {
-            await WriteAsync(output, NodeRpcWire.Failure(id, GanetiException.Program($"Node {nodeName}: request id {id} is already running"))).ConfigureAwait(false);
-            return;
-        }
         JsonObject answer;
         string procedure = "?";
         try
@@ -101,6 +107,7 @@ public sealed class NodeRpcServer(string nodeName, NodeRpcHandler handler, int m
         finally
         {
             running.TryRemove(id, out _);
+            cts.Dispose();
         }
         await WriteAsync(output, answer).ConfigureAwait(false);
     }

@@ -151,6 +151,24 @@ public sealed class NodeRpcChannelTests
     }
 
     [Fact]
+    public async Task ACancelReadRightAfterItsRequestIsNotLost()
+    {
+        // Both frames are there at once: the cancel is read before the call has started running.
+        var input = new MemoryStream();
+        input.Write(NodeRpcWire.EncodeRequest(7, "slow", null));
+        input.Write(NodeRpcWire.Encode(NodeRpcWire.Cancel(7)));
+        input.Position = 0;
+        var output = new MemoryStream();
+        var server = new NodeRpcServer("node1", async (proc, _, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return null;
+        });
+        await server.RunAsync(input, output, null, CancellationToken.None).WaitAsync(Long);
+        Assert.Contains("slow was cancelled", System.Text.Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
     public async Task TheCallersCancellationIsNotReportedAsATimeout()
     {
         await using var pipes = new PipePair();

@@ -95,34 +95,25 @@ public sealed class MasterProcessTests : IAsyncLifetime
     [Fact]
     public async Task GanetisOwnPythonClientWorksUnchanged()
     {
+        var os = Directory.Exists("/usr/share/ganeti/os/noop") ? "noop" : throw new InvalidOperationException("ganeti-os-noop is not installed (apt-get install ganeti-os-noop)");
+        await RunPythonClientAsync("rapi_client_e2e.py", "node1.lab", os);
+    }
+
+    [Fact]
+    public async Task GanetisOwnPythonClientModifiesTheCluster() => await RunPythonClientAsync("rapi_cluster_modify_e2e.py");
+
+    /// <summary>Runs a script of tests/…/python with Ganeti's own RAPI client against a live master; it must end with OK.</summary>
+    private async Task RunPythonClientAsync(string script, params string[] extra)
+    {
         const string python = "/usr/bin/python3";
         Assert.True(File.Exists(python), "Debian's /usr/bin/python3 is needed (apt-get install python3 python3-ganeti-rapi python3-pycurl)");
         var probe = Process.Start(new ProcessStartInfo(python, ["-c", "import pycurl, ganeti.rapi.client"]) { RedirectStandardError = true })!;
         await probe.WaitForExitAsync();
         Assert.True(probe.ExitCode == 0, "Ganeti's RAPI client is missing: apt-get install python3-ganeti-rapi python3-pycurl");
-        var os = Directory.Exists("/usr/share/ganeti/os/noop") ? "noop" : throw new InvalidOperationException("ganeti-os-noop is not installed (apt-get install ganeti-os-noop)");
 
         await using var m = await MasterProcess.StartAsync(root);
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "python", "rapi_client_e2e.py"), m.Port.ToString(), "admin", "secret", "node1.lab", os })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        var output = await stdout + await stderr;
-        Assert.True(p.ExitCode == 0, output + "\nmaster log:\n" + m.Output);
-        Assert.EndsWith("OK", output.Trim());
-    }
-
-    [Fact]
-    public async Task GanetisOwnPythonClientModifiesTheCluster()
-    {
-        const string python = "/usr/bin/python3";
-        Assert.True(File.Exists(python), "Debian's /usr/bin/python3 is needed (apt-get install python3 python3-ganeti-rapi python3-pycurl)");
-        await using var m = await MasterProcess.StartAsync(root);
-        var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "python", "rapi_cluster_modify_e2e.py"), m.Port.ToString(), "admin", "secret" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "python", script), m.Port.ToString(), "admin", "secret" }.Concat(extra))
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

@@ -3,6 +3,7 @@ using Ganeti.Core.Opcodes;
 using Ganeti.Master.Jobs;
 using Ganeti.Master.LogicalUnits.Backup;
 using Ganeti.Master.LogicalUnits.Cluster;
+using Ganeti.Master.LogicalUnits.Groups;
 using Ganeti.Master.LogicalUnits.Instance;
 using Ganeti.Master.LogicalUnits.Nodes;
 using Ganeti.Master.LogicalUnits.Os;
@@ -49,6 +50,11 @@ public static class LuRegistry
         [typeof(OpNodeEvacuate)] = For<OpNodeEvacuate, LUNodeEvacuate>(),
         [typeof(OpNodeMigrate)] = For<OpNodeMigrate, LUNodeMigrate>(),
         [typeof(OpInstanceChangeGroup)] = For<OpInstanceChangeGroup, LUInstanceChangeGroup>(),
+        [typeof(OpGroupAdd)] = For<OpGroupAdd, LUGroupAdd>(),
+        [typeof(OpGroupRename)] = For<OpGroupRename, LUGroupRename>(),
+        [typeof(OpGroupRemove)] = For<OpGroupRemove, LUGroupRemove>(),
+        [typeof(OpGroupAssignNodes)] = For<OpGroupAssignNodes, LUGroupAssignNodes>(),
+        [typeof(OpGroupEvacuate)] = For<OpGroupEvacuate, LUGroupEvacuate>(),
         [typeof(OpTagsGet)] = For<OpTagsGet, LUTagsGet>(),
         [typeof(OpTagsSet)] = For<OpTagsSet, LUTagsSet>(),
         [typeof(OpTagsDel)] = For<OpTagsDel, LUTagsDel>(),

@@ -229,6 +229,80 @@ public class EvacuationTests
         Assert.All(ops.Where(o => (string)o["OP_ID"]! == "OP_INSTANCE_REPLACE_DISKS"),
             o => Assert.Contains((string)o["remote_node"]!, new[] { "c.test", "d.test" }));
     }
+
+    private static Task<Job> Group(TestCluster c, string op, object fields) => c.RunAsync(TestCluster.Op(op, fields));
+
+    private static string Refusal(Job job)
+    {
+        Assert.Equal(JobStatus.Error, job.CalcStatus());
+        return GanetiException.FromWire(job.Ops[0].Result)!.Message;
+    }
+
+    private static void Ok(Job job) => Assert.True(job.CalcStatus() == JobStatus.Success, job.Ops[0].Result?.ToJsonString());
+
+    [Fact]
+    public async Task NodeGroupsAreAddedFilledRenamedAndRemovedWithGanetisRules()
+    {
+        await using var c = await ThreeNodesAsync();
+        await AddDrbdAsync(c, "vm1", "a.test", "b.test");
+        Ok(await Group(c, "OP_GROUP_ADD", new { group_name = "rack2", alloc_policy = "last_resort", ipolicy = new Dictionary<string, object> { ["vcpu-ratio"] = 2 } }));
+        var rack2 = c.Service.ReadConfig().FindGroup("rack2")!;
+        Assert.Equal("last_resort", rack2.AllocPolicy);
+        Assert.Equal(2.0, rack2.Ipolicy["vcpu-ratio"].GetDouble());
+        Assert.Equal(["vcpu-ratio"], rack2.Ipolicy.Keys);
+        Assert.Contains("already exists", Refusal(await Group(c, "OP_GROUP_ADD", new { group_name = "rack2" })));
+        Assert.Contains("alloc_policy", (await Assert.ThrowsAsync<GanetiException>(() => c.SubmitAsync(TestCluster.Op("OP_GROUP_ADD", new { group_name = "rack3", alloc_policy = "sometimes" })))).Message);
+        Assert.Contains("vcpu-ratio", Refusal(await Group(c, "OP_GROUP_ADD", new { group_name = "rack3", ipolicy = new Dictionary<string, object> { ["vcpu-ratio"] = -1 } })));
+
+        Ok(await Group(c, "OP_GROUP_ASSIGN_NODES", new { group_name = "rack2", nodes = new[] { "c.test" } }));
+        Assert.Equal(rack2.Uuid, c.Service.ReadConfig().FindNode("c.test")!.Group);
+        // vm1 lives on a and b: moving one of them alone would split it.
+        Assert.Contains("Instance(s) vm1 would be split across node groups",
+            Refusal(await Group(c, "OP_GROUP_ASSIGN_NODES", new { group_name = "rack2", nodes = new[] { "b.test" } })));
+        var forced = await Group(c, "OP_GROUP_ASSIGN_NODES", new { group_name = "rack2", nodes = new[] { "b.test" }, force = true });
+        Ok(forced);
+        Assert.Contains(forced.Ops[0].Log, l => l.Message.StartsWith("Warning: Instance(s) vm1 would be split", StringComparison.Ordinal));
+        Ok(await Group(c, "OP_GROUP_ASSIGN_NODES", new { group_name = "default", nodes = new[] { "b.test" } }));
+
+        Assert.Contains("not empty, has the following node(s): c.test", Refusal(await Group(c, "OP_GROUP_REMOVE", new { group_name = "rack2" })));
+        Ok(await Group(c, "OP_GROUP_RENAME", new { group_name = "rack2", new_name = "rack9" }));
+        Assert.Equal("rack9", c.Service.ReadConfig().Nodegroups[rack2.Uuid].Name);
+        Assert.Contains("already exists", Refusal(await Group(c, "OP_GROUP_RENAME", new { group_name = "rack9", new_name = "default" })));
+        Ok(await Group(c, "OP_GROUP_ASSIGN_NODES", new { group_name = "default", nodes = new[] { "c.test" } }));
+        Ok(await Group(c, "OP_GROUP_REMOVE", new { group_name = "rack9" }));
+        Assert.Null(c.Service.ReadConfig().FindGroup("rack9"));
+        Assert.Contains("Group 'default' not empty", Refusal(await Group(c, "OP_GROUP_REMOVE", new { group_name = "default" })));
+    }
+
+    [Fact]
+    public async Task EvacuatingAGroupPlansEveryInstanceOutOfItAsFollowUpJobs()
+    {
+        await using var c = await ThreeNodesAsync();
+        await c.AddFakeNodeAsync("d.test", 16384);
+        Ok(await Group(c, "OP_GROUP_ADD", new { group_name = "other" }));
+        Ok(await Group(c, "OP_GROUP_ASSIGN_NODES", new { group_name = "other", nodes = new[] { "c.test", "d.test" } }));
+        await AddDrbdAsync(c, "vm1", "a.test", "b.test");
+        await AddDrbdAsync(c, "vm2", "b.test", "a.test");
+
+        Assert.Contains("can not be used as a destination",
+            Refusal(await Group(c, "OP_GROUP_EVACUATE", new { group_name = "default", iallocator = "hail", target_groups = new[] { "default" } })));
+
+        var job = await Group(c, "OP_GROUP_EVACUATE", new { group_name = "default", iallocator = "hail", force_failover = true, sequential = true });
+        var jobs = FollowUps(c, job);
+        Assert.Equal(2, jobs.Count);
+        Assert.Equal(["vm1", "vm2"], jobs.Select(j => (string)j[0]["instance_name"]!).Order());
+        // Migrations became failovers, and the second job waits for the first.
+        Assert.All(jobs.SelectMany(j => j), op => Assert.NotEqual("OP_INSTANCE_MIGRATE", (string)op["OP_ID"]!));
+        Assert.Contains(jobs.SelectMany(j => j), op => (string)op["OP_ID"]! == "OP_INSTANCE_FAILOVER");
+        Assert.Null(jobs[0][0]["depends"]);
+        var firstId = job.Ops[0].Result!["jobs"]![0]![1]!.GetValue<long>();
+        Assert.All(jobs[1], op => Assert.Equal($"[[{firstId},[\"error\",\"success\"]]]", op["depends"]!.ToJsonString()));
+        Assert.Contains(job.Ops[0].Log, l => l.Message == "Iallocator returned 2 job(s) for evacuating node group default");
+
+        // The other group holds no instance: nothing to plan.
+        var empty = await Group(c, "OP_GROUP_EVACUATE", new { group_name = "other", iallocator = "hail" });
+        Assert.Empty(FollowUps(c, empty));
+    }
 }
 
 /// <summary>Balancing plans and capacity computed by the master from its configuration and the nodes' facts.</summary>

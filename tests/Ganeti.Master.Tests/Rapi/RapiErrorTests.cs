@@ -237,7 +237,7 @@ public sealed class RapiRouteTableTests
             "/2/filters", "/2/filters/{filter}",
         ];
         // GanetiCluster's additions, described in docs/rapi.md.
-        string[] extensions = ["/2/cluster/balance", "/2/cluster/capacity"];
+        string[] extensions = ["/2/cluster/balance", "/2/cluster/capacity", "/2/groups/{group}/evacuate"];
         Assert.Equal(ganeti.Concat(extensions).Order(), _table.Resources.Select(r => r.Template).Order());
     }
 }

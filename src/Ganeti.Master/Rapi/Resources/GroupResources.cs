@@ -40,6 +40,13 @@ public static class GroupResources
                 ["dry_run"] = r.DryRun(),
             })));
 
+        t.Add("/2/groups/{group}/evacuate", "groups_name_evacuate")
+            .Post(Opcode("OP_GROUP_EVACUATE", r => (r.Body, new JsonObject
+            {
+                ["group_name"] = r.Item(0),
+                ["dry_run"] = r.DryRun(),
+            })));
+
         t.Add("/2/groups/{group}/assign-nodes", "groups_name_assign_nodes")
             .Put(Opcode("OP_GROUP_ASSIGN_NODES", r => (r.Body, new JsonObject
             {

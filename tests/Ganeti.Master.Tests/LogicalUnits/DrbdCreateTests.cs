@@ -15,21 +15,9 @@ namespace Ganeti.Master.Tests.LogicalUnits;
 /// </summary>
 public class DrbdCreateTests
 {
-    private static async Task<(TestCluster C, FakeStorageNode N2, FakeStorageNode N3)> ClusterAsync(Func<CommandSpec, bool>? failOnNode3 = null,
-        long node3VgFreeMiB = 102400)
-    {
-        var c = new TestCluster();
-        await c.Daemon.Context.Config.UpdateAsync(cfg =>
-        {
-            cfg.Cluster.EnabledDiskTemplates.Add("drbd");
-            cfg.Cluster.VolumeGroupName = "xenvg";
-        });
-        var net = new FakeDrbdNetwork();
-        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net, failOnNode3, node3VgFreeMiB));
-        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
-        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
-        return (c, n2, n3);
-    }
+    private static Task<(TestCluster C, FakeStorageNode N2, FakeStorageNode N3)> ClusterAsync(Func<CommandSpec, bool>? failOnNode3 = null,
+        long node3VgFreeMiB = 102400) =>
+        FakeStorageNode.DrbdClusterAsync(failOnNode3: failOnNode3, node3VgFreeMiB: node3VgFreeMiB);
 
     private static JsonObject Drbd(string name, int size = 100) =>
         TestCluster.Create(name, "drbd", size, start: false, extra: new { pnode = "node2.test", snode = "node3.test" });

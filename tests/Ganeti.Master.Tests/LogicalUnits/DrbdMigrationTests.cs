@@ -24,16 +24,7 @@ public class DrbdMigrationTests
 
     private static async Task<Lab> LabAsync(bool start = true)
     {
-        var c = new TestCluster();
-        await c.Daemon.Context.Config.UpdateAsync(cfg =>
-        {
-            cfg.Cluster.EnabledDiskTemplates.Add("drbd");
-            cfg.Cluster.VolumeGroupName = "xenvg";
-        });
-        var net = new FakeDrbdNetwork();
-        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net));
-        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
-        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
+        var (c, n2, n3) = await FakeStorageNode.DrbdClusterAsync();
         var job = await c.RunAsync(TestCluster.Create("db1", "drbd", 100, start: start,
             extra: new { pnode = "node2.test", snode = "node3.test" }));
         AssertOk(job);

@@ -358,16 +358,8 @@ public class InstanceModifyTests
     [Fact]
     public async Task ADrbdDiskAddedByModifyGetsItsOwnMinorsPortAndVolumesAndRemovingItGivesThemBack()
     {
-        await using var c = new TestCluster();
-        await c.Daemon.Context.Config.UpdateAsync(cfg =>
-        {
-            cfg.Cluster.EnabledDiskTemplates.Add("drbd");
-            cfg.Cluster.VolumeGroupName = "xenvg";
-        });
-        var net = new FakeDrbdNetwork();
-        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net));
-        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
-        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
+        var (c, n2, n3) = await FakeStorageNode.DrbdClusterAsync();
+        await using var _ = c;
         await SucceedsAsync(c, TestCluster.Create("db1", "drbd", 100, start: false, extra: new { pnode = "node2.test", snode = "node3.test" }));
 
         await SucceedsAsync(c, Modify("db1", new { disks = new object[] { new object[] { "add", -1, new { size = 200 } } } }));

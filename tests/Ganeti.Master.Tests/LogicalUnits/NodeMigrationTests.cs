@@ -26,19 +26,12 @@ public class NodeMigrationTests
     /// </summary>
     private static async Task<Lab> LabAsync()
     {
-        var c = new TestCluster();
-        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        var (c, n2, n3) = await FakeStorageNode.DrbdClusterAsync(cfg =>
         {
-            cfg.Cluster.EnabledDiskTemplates.Add("drbd");
             cfg.Cluster.EnabledDiskTemplates.Add("sharedfile");
-            cfg.Cluster.VolumeGroupName = "xenvg";
             cfg.Cluster.DefaultIallocator = "hail";
             cfg.MasterNode.Drained = true;
         });
-        var net = new FakeDrbdNetwork();
-        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net));
-        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
-        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
         await c.AddFakeNodeAsync("node4.test", 8192);
         foreach (var (name, p, s) in new[] { ("db1", "node2.test", "node3.test"), ("db2", "node2.test", "node3.test"), ("db3", "node3.test", "node2.test") })
             AssertOk(await c.RunAsync(TestCluster.Create(name, "drbd", 100, extra: new { pnode = p, snode = s })));

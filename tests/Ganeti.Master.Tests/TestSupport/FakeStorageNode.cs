@@ -31,6 +31,28 @@ public sealed class FakeStorageNode
 
     public RecordingCommandRunner Runner { get; } = new();
 
+    /// <summary>
+    /// A test cluster with drbd enabled on volume group xenvg, and node2.test and node3.test whose
+    /// storage commands run on one shared DRBD network model. <paramref name="configure"/> may
+    /// change the cluster first; node3 may fail some creates or have less room.
+    /// </summary>
+    public static async Task<(TestCluster C, FakeStorageNode N2, FakeStorageNode N3)> DrbdClusterAsync(
+        Action<Core.Config.ConfigData>? configure = null, Func<CommandSpec, bool>? failOnNode3 = null, long node3VgFreeMiB = 102400)
+    {
+        var c = new TestCluster();
+        await c.Daemon.Context.Config.UpdateAsync(cfg =>
+        {
+            cfg.Cluster.EnabledDiskTemplates.Add("drbd");
+            cfg.Cluster.VolumeGroupName = "xenvg";
+            configure?.Invoke(cfg);
+        });
+        var net = new FakeDrbdNetwork();
+        var (n2, n3) = (new FakeStorageNode(net), new FakeStorageNode(net, failOnNode3, node3VgFreeMiB));
+        await c.AddFakeNodeAsync("node2.test", 8192, storageCommands: n2.Runner, procDrbd: n2.ProcDrbd);
+        await c.AddFakeNodeAsync("node3.test", 8192, storageCommands: n3.Runner, procDrbd: n3.ProcDrbd);
+        return (c, n2, n3);
+    }
+
     public FakeStorageNode(FakeDrbdNetwork network, Func<CommandSpec, bool>? failCreate = null, long vgFreeMiB = 102400)
     {
         this.network = network;

@@ -13,12 +13,15 @@ namespace Ganeti.Master.Allocation;
 /// </summary>
 public static class InstancePolicy
 {
-    public static FailMode Check(ConfigData cfg, Core.Config.Instance inst, string groupUuid)
+    public static FailMode Check(ConfigData cfg, Core.Config.Instance inst, string groupUuid) =>
+        Check(cfg, inst, Params.Fill(cfg.Cluster.Ipolicy, cfg.Nodegroups.GetValueOrDefault(groupUuid)?.Ipolicy));
+
+    /// <summary>Checks an instance against a whole (filled) instance policy.</summary>
+    public static FailMode Check(ConfigData cfg, Core.Config.Instance inst, IReadOnlyDictionary<string, System.Text.Json.JsonElement> policy)
     {
-        var group = cfg.Nodegroups.GetValueOrDefault(groupUuid);
-        var policy = IAllocatorInput.ParsePolicy(GanetiJson.ToNode(Params.Fill(cfg.Cluster.Ipolicy, group?.Ipolicy))!.AsObject());
+        var parsed = IAllocatorInput.ParsePolicy(GanetiJson.ToNode(policy)!.AsObject());
         var model = IAllocatorInput.ParseBaseInstance(inst.Name, IAllocatorRunner.InstanceJson(cfg, inst));
-        return PolicyCheck.MatchesPolicy(model, policy, exclStor: false);
+        return PolicyCheck.MatchesPolicy(model, parsed, exclStor: false);
     }
 
     /// <summary>

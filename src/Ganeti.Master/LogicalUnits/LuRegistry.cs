@@ -52,6 +52,7 @@ public static class LuRegistry
         [typeof(OpInstanceChangeGroup)] = For<OpInstanceChangeGroup, LUInstanceChangeGroup>(),
         [typeof(OpGroupAdd)] = For<OpGroupAdd, LUGroupAdd>(),
         [typeof(OpGroupRename)] = For<OpGroupRename, LUGroupRename>(),
+        [typeof(OpGroupSetParams)] = For<OpGroupSetParams, LUGroupSetParams>(),
         [typeof(OpGroupRemove)] = For<OpGroupRemove, LUGroupRemove>(),
         [typeof(OpGroupAssignNodes)] = For<OpGroupAssignNodes, LUGroupAssignNodes>(),
         [typeof(OpGroupEvacuate)] = For<OpGroupEvacuate, LUGroupEvacuate>(),

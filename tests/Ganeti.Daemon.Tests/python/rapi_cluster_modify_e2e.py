@@ -1,5 +1,5 @@
 """Changes a live GanetiCluster master's settings with Ganeti's own Python RAPI client
-(Debian's python3-ganeti-rapi), unchanged: ModifyCluster, a dry run, and refusals.
+(Debian's python3-ganeti-rapi), unchanged: ModifyCluster, a dry run, refusals, and ModifyGroup.
 Usage: rapi_cluster_modify_e2e.py PORT USER PASSWORD. Exits non-zero at the first failed expectation."""
 import sys
 import pycurl
@@ -66,4 +66,19 @@ try:
 except client.GanetiApiError as e:
     assert e.code == 403 and "compression_tools" in str(e), e
 assert c.GetInfo()["max_running_jobs"] == 9
+
+# A node group: its allocation policy and overrides, "default" removing one, a refusal.
+status = wait(step("group modify", c.ModifyGroup(
+    "default", alloc_policy="last_resort", ndparams={"spindle_count": 2},
+    diskparams={"drbd": {"resync-rate": 2048}}, ipolicy={"vcpu-ratio": 5.0, "spindle-ratio": 8.0})))
+assert status["status"] == "success", status
+group = step("group", c.GetGroup("default"))
+assert group["alloc_policy"] == "last_resort"
+assert group["custom_ndparams"] == {"spindle_count": 2} and group["ndparams"]["spindle_count"] == 2
+assert group["custom_diskparams"] == {"drbd": {"resync-rate": 2048}}
+assert group["custom_ipolicy"] == {"vcpu-ratio": 5.0, "spindle-ratio": 8.0} and group["ipolicy"]["vcpu-ratio"] == 5.0
+assert wait(c.ModifyGroup("default", ipolicy={"spindle-ratio": "default"}))["status"] == "success"
+assert step("group ipolicy after default", c.GetGroup("default")["custom_ipolicy"]) == {"vcpu-ratio": 5.0}
+status = wait(c.ModifyGroup("default", ipolicy={"std": {"memory-size": 128}}))
+assert status["status"] == "error" and "std" in str(step("refused group std", status["opresult"])), status
 print("OK")

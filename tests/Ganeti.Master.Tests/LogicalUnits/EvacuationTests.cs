@@ -275,6 +275,65 @@ public class EvacuationTests
     }
 
     [Fact]
+    public async Task NodeGroupsAreModifiedAndDefaultRemovesAnOverride()
+    {
+        await using var c = await ThreeNodesAsync();
+        await AddDrbdAsync(c, "vm1", "a.test", "b.test", memory: 4096);
+        Assert.Contains("at least one modification", Refusal(await Group(c, "OP_GROUP_SET_PARAMS", new { group_name = "default" })));
+        Assert.Contains("Node group", Refusal(await Group(c, "OP_GROUP_SET_PARAMS", new { group_name = "nosuch", alloc_policy = "last_resort" })));
+
+        var job = await Group(c, "OP_GROUP_SET_PARAMS", new
+        {
+            group_name = "default", alloc_policy = "last_resort",
+            ndparams = new Dictionary<string, object> { ["oob_program"] = "/bin/true", ["spindle_count"] = "2" },
+            diskparams = new Dictionary<string, object> { ["drbd"] = new Dictionary<string, object> { ["resync-rate"] = 2048 } },
+            ipolicy = new Dictionary<string, object> { ["vcpu-ratio"] = 3, ["spindle-ratio"] = "8" },
+        });
+        Ok(job);
+        Assert.Equal(["alloc_policy", "ndparams", "diskparams", "ipolicy"], job.Ops[0].Result!.AsArray().Select(p => (string)p![0]!));
+        var g = c.Service.ReadConfig().FindGroup("default")!;
+        Assert.Equal("last_resort", g.AllocPolicy);
+        Assert.Equal(2, g.Ndparams["spindle_count"].GetInt32());
+        Assert.Equal(2048, g.Diskparams["drbd"]["resync-rate"].GetInt32());
+        Assert.Equal(3.0, g.Ipolicy["vcpu-ratio"].GetDouble());
+        Assert.Equal(8.0, g.Ipolicy["spindle-ratio"].GetDouble());
+
+        // "default" removes an override; the other overrides stay.
+        Ok(await Group(c, "OP_GROUP_SET_PARAMS", new
+        {
+            group_name = "default",
+            ndparams = new Dictionary<string, object?> { ["oob_program"] = "default" },
+            diskparams = new Dictionary<string, object> { ["drbd"] = new Dictionary<string, object?> { ["resync-rate"] = null } },
+            ipolicy = new Dictionary<string, object> { ["spindle-ratio"] = "default" },
+        }));
+        g = c.Service.ReadConfig().FindGroup("default")!;
+        Assert.Equal(["spindle_count"], g.Ndparams.Keys);
+        Assert.False(g.Diskparams.ContainsKey("drbd"));
+        Assert.Equal(["vcpu-ratio"], g.Ipolicy.Keys);
+
+        // Wrong names and values are refused before anything changes.
+        Assert.Contains("Unknown node parameter 'no_such'", Refusal(await Group(c, "OP_GROUP_SET_PARAMS", new { group_name = "default", ndparams = new Dictionary<string, object> { ["no_such"] = 1 } })));
+        Assert.Contains("{\"floppy\":{}}", (await Assert.ThrowsAsync<GanetiException>(() => c.SubmitAsync(TestCluster.Op("OP_GROUP_SET_PARAMS",
+            new { group_name = "default", diskparams = new Dictionary<string, object> { ["floppy"] = new Dictionary<string, object>() } })))).Message);
+        Assert.Contains("Unknown drbd disk parameter 'rate'", Refusal(await Group(c, "OP_GROUP_SET_PARAMS",
+            new { group_name = "default", diskparams = new Dictionary<string, object> { ["drbd"] = new Dictionary<string, object> { ["rate"] = 1 } } })));
+        Assert.Contains("std cannot appear", Refusal(await Group(c, "OP_GROUP_SET_PARAMS", new { group_name = "default", ipolicy = new Dictionary<string, object> { ["std"] = new Dictionary<string, object> { ["memory-size"] = 128 } } })));
+        Assert.Contains("vcpu-ratio", Refusal(await Group(c, "OP_GROUP_SET_PARAMS", new { group_name = "default", alloc_policy = "preferred", ipolicy = new Dictionary<string, object> { ["vcpu-ratio"] = 0 } })));
+        Assert.Equal("last_resort", c.Service.ReadConfig().FindGroup("default")!.AllocPolicy);
+
+        // A policy that no longer admits a 4 GiB instance is accepted with a warning naming it.
+        var spec = new Dictionary<string, object> { ["cpu-count"] = 1, ["disk-count"] = 1, ["disk-size"] = 1024, ["memory-size"] = 128, ["nic-count"] = 1, ["spindle-use"] = 1 };
+        var small = new Dictionary<string, object>(spec) { ["memory-size"] = 2048, ["cpu-count"] = 8, ["disk-size"] = 102400, ["disk-count"] = 16, ["nic-count"] = 8, ["spindle-use"] = 12 };
+        var tight = await Group(c, "OP_GROUP_SET_PARAMS", new
+        {
+            group_name = "default",
+            ipolicy = new Dictionary<string, object> { ["minmax"] = new[] { new Dictionary<string, object> { ["min"] = spec, ["max"] = small } } },
+        });
+        Ok(tight);
+        Assert.Contains(tight.Ops[0].Log, l => l.Message == "Warning: After the ipolicy change the following instances violate it: vm1");
+    }
+
+    [Fact]
     public async Task EvacuatingAGroupPlansEveryInstanceOutOfItAsFollowUpJobs()
     {
         await using var c = await ThreeNodesAsync();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ganeti.Core.Config;
 using Ganeti.Core.Errors;
+using Ganeti.Core.Json;
 using Ganeti.Core.Opcodes;
 using Ganeti.Master.Allocation;
 using Ganeti.Master.Config;
@@ -82,6 +83,103 @@ public sealed class LUGroupAdd : LogicalUnit<OpGroupAdd>
             c.Nodegroups[g.Uuid] = g;
         }, ct).ConfigureAwait(false);
         return null;
+    }
+}
+
+/// <summary>
+/// gnt-group modify: the allocation policy and the group's node, disk and instance policy
+/// overrides. "default" (or null) removes an override so the cluster's value applies again;
+/// instances that the new policy no longer admits are named in a warning, as in Ganeti.
+/// </summary>
+public sealed class LUGroupSetParams : LogicalUnit<OpGroupSetParams>
+{
+    private NodeGroup group = null!;
+    private Dictionary<string, JsonElement>? ndparams;
+    private Dictionary<string, Dictionary<string, JsonElement>>? diskparams;
+    private Dictionary<string, JsonElement>? ipolicy;
+
+    public override bool RequiresBgl => true;
+
+    public override string? HooksPath => "group-modify";
+
+    public override string HooksObjectType => "GROUP";
+
+    public override IReadOnlyDictionary<string, string> HooksEnv()
+    {
+        var env = new Dictionary<string, string> { ["GROUP_NAME"] = Op.GroupName };
+        if (Op.AllocPolicy is not null) env["NEW_ALLOC_POLICY"] = Op.AllocPolicy;
+        return env;
+    }
+
+    public override void CheckArguments()
+    {
+        if (Op.HvState is not null || Op.DiskState is not null)
+            throw GanetiException.WrongInput("hv_state and disk_state are not kept by this cluster and cannot be set");
+        if (Op.AllocPolicy is null && Op.Ndparams is null && Op.Diskparams is null && Op.Ipolicy is null)
+            throw GanetiException.WrongInput("Please pass at least one modification (alloc_policy, ndparams, diskparams or ipolicy)");
+    }
+
+    public override Task CheckPrereqAsync(CancellationToken ct)
+    {
+        group = GroupChecks.Find(Cfg, Op.GroupName);
+        if (Op.Ndparams is { } nd)
+            ndparams = ClusterParameterChecks.Typed("node", ClusterDefaults.Node(), ParameterUpdates.Apply(group.Ndparams, nd));
+        if (Op.Diskparams is { } dp)
+        {
+            var defaults = ClusterDefaults.Disk();
+            diskparams = group.Diskparams.ToDictionary(kv => kv.Key, kv => new Dictionary<string, JsonElement>(kv.Value, StringComparer.Ordinal), StringComparer.Ordinal);
+            foreach (var (template, changes) in dp)
+            {
+                if (!defaults.TryGetValue(template, out var def))
+                    throw GanetiException.WrongInput($"diskparams given for unknown disk template '{template}'");
+                var updated = ClusterParameterChecks.Typed($"{template} disk", def,
+                    ParameterUpdates.Apply(diskparams.GetValueOrDefault(template) ?? [], changes));
+                if (updated.Count == 0) diskparams.Remove(template);
+                else diskparams[template] = updated;
+            }
+        }
+        if (Op.Ipolicy is { } ip)
+        {
+            var overrides = new Dictionary<string, JsonElement>(group.Ipolicy, StringComparer.Ordinal);
+            foreach (var (key, value) in ip)
+            {
+                if (key == "std")
+                    throw GanetiException.WrongInput("The ipolicy std cannot appear in a node group's instance policy (it is the cluster's)");
+                if (ParameterUpdates.IsDefault(value) || (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 1
+                        && value[0].ValueKind == JsonValueKind.String && value[0].GetString() == "default"))
+                    overrides.Remove(key);
+                else
+                    overrides[key] = value;
+            }
+            ipolicy = GroupChecks.CheckPolicy(Cfg, overrides);
+            var filled = Params.Fill(Cfg.Cluster.Ipolicy, ipolicy);
+            var violating = Cfg.Instances.Values
+                .Where(i => Cfg.Nodes.TryGetValue(i.PrimaryNode, out var p) && p.Group == group.Uuid)
+                .Where(i => InstancePolicy.Check(Cfg, i, filled) != Ganeti.HTools.Model.FailMode.None)
+                .Select(i => i.Name).Order(StringComparer.Ordinal).ToList();
+            if (violating.Count > 0)
+                Log("Warning: After the ipolicy change the following instances violate it: " + string.Join(", ", violating));
+        }
+        return Task.CompletedTask;
+    }
+
+    public override async Task<JsonNode?> ExecAsync(CancellationToken ct)
+    {
+        var changes = new JsonArray();
+        await Master.Config.UpdateAsync(c =>
+        {
+            var g = c.Nodegroups[group.Uuid];
+            if (Op.AllocPolicy is { } policy) g.AllocPolicy = policy;
+            if (ndparams is not null) g.Ndparams = ndparams;
+            if (diskparams is not null) g.Diskparams = diskparams;
+            if (ipolicy is not null) g.Ipolicy = ipolicy;
+            g.Touch(ConfigStore.Now());
+        }, ct).ConfigureAwait(false);
+        if (Op.AllocPolicy is { } ap) changes.Add(new JsonArray("alloc_policy", ap));
+        if (ndparams is not null) changes.Add(new JsonArray("ndparams", GanetiJson.ToNode(ndparams)));
+        if (diskparams is not null) changes.Add(new JsonArray("diskparams", GanetiJson.ToNode(diskparams)));
+        if (ipolicy is not null) changes.Add(new JsonArray("ipolicy", GanetiJson.ToNode(ipolicy)));
+        return changes;
     }
 }
 

@@ -156,7 +156,7 @@ public static class IAllocatorService
                 if (inst.DiskTemplate == DiskTemplate.Drbd)
                 {
                     if (mode == "primary-only")
-                        Step(alloc, inst, new[] { Move.Failover }, steps, ref error);
+                        FailoverToSecondary(cd, inst, steps, ref error);
                     else if (mode == "secondary-only")
                         Step(alloc, inst, Targets(inst.PNode, inst.SNode).Select(t => new Move(MoveKind.ReplaceSecondary, t)), steps, ref error);
                     else
@@ -181,6 +181,24 @@ public static class IAllocatorService
         }
         return Response(true, $"Request successful: {failed.Count} instances failed to move and {moved.Count} were moved successfully",
             new JsonArray(moved, failed, jobs));
+    }
+
+    /// <summary>
+    /// A primary-only evacuation of a drbd instance has one possible move, the failover to its
+    /// secondary. As with Ganeti's hail, it is not refused because it leaves the secondary without
+    /// room for N+1 redundancy (the node is to be emptied for maintenance, and refusing would leave
+    /// the instance on it); the CPU ratio, exclusion tags and free memory are still checked.
+    /// </summary>
+    private static void FailoverToSecondary(ClusterData cd, Instance inst, List<Placement> steps, ref string? error)
+    {
+        if (error is not null) return;
+        if (inst.SNode < 0) { error = "Instance has no secondary node"; return; }
+        var target = cd.Nodes[inst.SNode];
+        var st = target.State;
+        int ucpu = inst.NotOffline ? st.UCpu + inst.Vcpus : st.UCpu;
+        if (st.VcpuRatio >= 0 && !target.Offline && st.VcpuRatio < ucpu / st.TCpu) { error = "FailCPU"; return; }
+        if (inst.ExclTags.Any(target.PTags.ContainsKey)) { error = "FailTags"; return; }
+        Step(new Allocator(cd, ignoreSoftErrors: true), inst, new[] { Move.Failover }, steps, ref error);
     }
 
     private static void Step(Allocator alloc, Instance inst, IEnumerable<Move> moves, List<Placement> steps, ref string? error)

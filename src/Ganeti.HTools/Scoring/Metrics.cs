@@ -10,6 +10,7 @@ namespace Ganeti.HTools.Scoring;
 public static class Metrics
 {
     public const int Count = 20;
+    public const int LocationScoreMetric = 17;
     public const int LocationExclusion = 18;
     public const double ReservedMemRtotalCoeff = 0.25;
 

@@ -93,21 +93,39 @@ public sealed class ScoreBoard
             int idx = t.IndexAt(k);
             if (!_inSet[idx]) continue;
             Metrics.NodeValues(t.StateAt(k), nv);
-            bool online = !_nodes[idx].Offline;
-            var old = _cache.AsSpan(idx * M, M);
-            for (int m = 0; m < M; m++)
-            {
-                if (Metrics.ForOnline[m] != online) continue;
-                double a = old[m], b = nv[m];
-                if (Metrics.Kinds[m] == Metrics.Kind.StdDev)
-                {
-                    double da = a - _shift[m], db = b - _shift[m];
-                    dSum[m] += db - da;
-                    dSq[m] += db * db - da * da;
-                }
-                else dSum[m] += b - a;
-            }
+            Accumulate(idx, nv, dSum, dSq);
         }
+        return Finish(dSum, dSq, mapDelta);
+    }
+
+    /// <summary>
+    /// Adds the change of node <paramref name="idx"/> to the per-metric values <paramref name="nv"/>
+    /// to the running deltas of the sums and sums of squares. Evaluating a move accumulates its
+    /// nodes in the order it touches them; a caller that accumulates some nodes once and the
+    /// rest per candidate gets the same bits, as long as it keeps that order.
+    /// </summary>
+    internal void Accumulate(int idx, ReadOnlySpan<double> nv, Span<double> dSum, Span<double> dSq)
+    {
+        if (!_inSet[idx]) return;
+        bool online = !_nodes[idx].Offline;
+        var old = _cache.AsSpan(idx * M, M);
+        for (int m = 0; m < M; m++)
+        {
+            if (Metrics.ForOnline[m] != online) continue;
+            double a = old[m], b = nv[m];
+            if (Metrics.Kinds[m] == Metrics.Kind.StdDev)
+            {
+                double da = a - _shift[m], db = b - _shift[m];
+                dSum[m] += db - da;
+                dSq[m] += db * db - da * da;
+            }
+            else dSum[m] += b - a;
+        }
+    }
+
+    /// <summary>The score once the accumulated deltas (and a change of the map metric) are applied.</summary>
+    internal double Finish(ReadOnlySpan<double> dSum, ReadOnlySpan<double> dSq, double mapDelta)
+    {
         double score = 0;
         double n = _onlineCount;
         for (int m = 0; m < M; m++)
@@ -134,6 +152,61 @@ public sealed class ScoreBoard
             score += Metrics.Weights[m] * value;
         }
         return score;
+    }
+
+    /// <summary>Below this a spread metric gets no slope in <see cref="PrepareBound"/> (its rounding would dominate).</summary>
+    private const double FlatSpread = 1e-6;
+
+    /// <summary>
+    /// Prepares a lower bound on the score of moves that change, besides the nodes already
+    /// accumulated in <paramref name="dSum"/>/<paramref name="dSq"/>, one more online member
+    /// (the target). Every metric is convex in each node's values (a standard deviation is a
+    /// norm of the centred values, the others are sums), so the score after the target changes
+    /// by Δ is at least the score before plus the slope at that point times Δ. Fills
+    /// <paramref name="slope"/> and <paramref name="offset"/> so that
+    /// <see cref="Bound"/> computes base + Σ Δ·(slope·(old − offset) + linear) over the target's
+    /// metrics, and returns the base: the score without the target's change, leaving out
+    /// the map metric and spreads too flat to bound reliably (both are never negative).
+    /// </summary>
+    internal double PrepareBound(ReadOnlySpan<double> dSum, ReadOnlySpan<double> dSq, Span<double> slope, Span<double> offset, Span<double> linear)
+    {
+        double n = _onlineCount;
+        double baseValue = 0;
+        for (int m = 0; m < M; m++)
+        {
+            slope[m] = 0; offset[m] = 0; linear[m] = 0;
+            if (!Metrics.ForOnline[m]) continue;
+            switch (Metrics.Kinds[m])
+            {
+                case Metrics.Kind.StdDev:
+                {
+                    double mean = (_sum[m] + dSum[m]) / n;
+                    double v = (_sumSq[m] + dSq[m]) / n - mean * mean;
+                    double sd = Math.Sqrt(v > 0 ? v : 0);
+                    if (sd <= FlatSpread) break;
+                    baseValue += Metrics.Weights[m] * sd;
+                    // d sd / d x_t = (x_t - mean) / (n sd), x_t shifted like the sums.
+                    slope[m] = Metrics.Weights[m] / (n * sd);
+                    offset[m] = _shift[m] + mean;
+                    break;
+                }
+                case Metrics.Kind.Sum:
+                    baseValue += Metrics.Weights[m] * (_sum[m] + dSum[m]);
+                    linear[m] = Metrics.Weights[m];
+                    break;
+            }
+        }
+        return baseValue;
+    }
+
+    /// <summary>The lower bound prepared by <see cref="PrepareBound"/> for online member <paramref name="target"/> taking the values <paramref name="nv"/>.</summary>
+    internal double Bound(double baseValue, int target, ReadOnlySpan<double> nv, ReadOnlySpan<double> slope, ReadOnlySpan<double> offset, ReadOnlySpan<double> linear)
+    {
+        var old = _cache.AsSpan(target * M, M);
+        double lb = baseValue;
+        for (int m = 0; m < M; m++)
+            lb += (nv[m] - old[m]) * (slope[m] * (old[m] - offset[m]) + linear[m]);
+        return lb;
     }
 
     /// <summary>

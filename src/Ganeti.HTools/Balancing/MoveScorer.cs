@@ -27,6 +27,9 @@ internal sealed class MoveScorer
     private readonly double[] _dSum = new double[M];
     private readonly double[] _dSq = new double[M];
     private readonly double[] _srcValues = new double[M];
+    /// <summary>What the instance adds to a target as primary and as secondary, in the units of <see cref="Metrics.Scales"/>.</summary>
+    private readonly double[] _asPrimary = new double[M], _asSecondary = new double[M];
+    private bool _amountsKnown;
     private readonly Side _rs = new(), _rf = new(), _rp = new(), _fr = new();
     /// <summary>Stamped with the current instance's number: targets with a peer entry on its primary (P) or secondary (S).</summary>
     private readonly int[] _peerOnP, _peerOnS;
@@ -152,6 +155,7 @@ internal sealed class MoveScorer
         int op = inst.PNode, os = inst.SNode;
         bool force = _opt.IgnoreSoftErrors;
         int secMem = inst.UsesSecMem ? inst.Mem : 0;
+        _amountsKnown = Amounts(inst, _asPrimary, _asSecondary);
         if (++_stamp == int.MaxValue)
         {
             Array.Clear(_peerOnP); Array.Clear(_peerOnS);
@@ -216,6 +220,73 @@ internal sealed class MoveScorer
             }
         }
     }
+
+    /// <summary>
+    /// The changes of a target's values when it takes the instance, per unit of
+    /// <see cref="Metrics.Scales"/>, as <see cref="NodeState.AddPri"/> and
+    /// <see cref="NodeState.AddSec"/> make them. Counts and scores the instance can only raise
+    /// (N+1 failures, tag conflicts, location score) are left at 0, which keeps the bound below
+    /// the score; so is the reservation, which only rises (see the reserved-memory rise).
+    /// </summary>
+    internal static bool Amounts(Instance inst, Span<double> p, Span<double> s)
+    {
+        p.Clear();
+        s.Clear();
+        // Forthcoming instances change the forthcoming values only; they take the exact path.
+        if (inst.Forthcoming || !inst.UsesLocalStorage) return false;
+        double vcpus = inst.NotOffline ? inst.Vcpus : 0;
+        var u = inst.Util;
+        p[0] = inst.UsesMemory ? -inst.Mem : 0;
+        p[1] = -inst.Dsk;
+        p[6] = vcpus;
+        p[7] = u.Cpu; p[8] = u.Mem; p[9] = u.Dsk; p[10] = u.Net;
+        p[12] = inst.SpindleUse;
+        p[13] = -inst.Mem;
+        p[14] = -inst.Dsk;
+        p[15] = vcpus;
+        p[16] = inst.SpindleUse;
+        s[1] = -inst.Dsk;
+        s[9] = u.Dsk;
+        s[12] = inst.SpindleUse;
+        s[14] = -inst.Dsk;
+        s[16] = inst.SpindleUse;
+        return true;
+    }
+
+    /// <summary>
+    /// Whether no move of this kind onto the target can beat <paramref name="bar"/>, judged
+    /// from the prepared side and the amounts alone, before the target's state is simulated.
+    /// </summary>
+    private bool CannotWin(Side side, bool asPrimary, int tdx, Instance inst, double srcLocMin, double bar)
+        => _amountsKnown && BoundBeforeSimulating(side, asPrimary, tdx, inst, srcLocMin) is var lb && double.IsFinite(lb) && lb > bar + Margin(bar);
+
+    private double BoundBeforeSimulating(Side side, bool asPrimary, int tdx, Instance inst, double srcLocMin)
+        => BoundBeforeSimulating(_board, _nodes, side.Base, side.Slope, side.Offset, side.Linear,
+            asPrimary ? _asPrimary : _asSecondary, asPrimary, tdx, inst, srcLocMin);
+
+    /// <summary>
+    /// The lower bound of a move's score from the prepared side (see <see cref="ScoreBoard.PrepareBound"/>)
+    /// and the instance's amounts, without the target's new state; NaN where the amounts do not tell.
+    /// </summary>
+    internal static double BoundBeforeSimulating(ScoreBoard board, Node[] nodes, double baseValue, double[] slope, double[] offset, double[] linear,
+        double[] amounts, bool asPrimary, int tdx, Instance inst, double srcLocMin)
+    {
+        var node = nodes[tdx];
+        // A node marked as failing N+1 may stop failing when its memory is recomputed: its
+        // N+1 count can fall, which the amounts leave out.
+        if (node.State.FailN1) return double.NaN;
+        double rise = 0;
+        if (!asPrimary)
+        {
+            int secMem = inst.UsesSecMem ? inst.Mem : 0;
+            rise = Math.Max(0, node.PeerMaxExcluding(Instance.NoNode) + secMem - node.State.RMem);
+        }
+        return board.BoundFromAmounts(baseValue, tdx, amounts, rise, slope, offset, linear)
+            + Metrics.Weights[Metrics.LocationScoreMetric] * srcLocMin;
+    }
+
+    /// <summary>Rounding in the bounds and in the score is far below this.</summary>
+    private static double Margin(double bar) => 1e-6 * (1 + Math.Abs(bar));
 
     private void Fill(Side side, int op, in NodeState p, int os, in NodeState s)
     {
@@ -295,9 +366,21 @@ internal sealed class MoveScorer
         bool force = _opt.IgnoreSoftErrors;
         _targetKey++;
         bool hasRs = kinds[0] == MoveKind.ReplaceSecondary;
+        // The location score the instance's own node loses at most (when the target shares no domain with it).
+        double srcLocMin = -saved;
         foreach (var kind in kinds)
         {
             double b = Math.Min(bar, best.Score);
+            bool cannotWin = kind switch
+            {
+                MoveKind.ReplaceSecondary => _rs.Ok && CannotWin(_rs, false, tdx, inst, _rs.LocCounted ? srcLocMin : 0, b),
+                MoveKind.FailoverAndReplace => _fr.Ok && CannotWin(_fr, false, tdx, inst, _fr.LocCounted ? srcLocMin : 0, b),
+                // Targets among the peers take the one-by-one path: their sides differ from the prepared ones.
+                MoveKind.ReplaceAndFailover => _rf.Ok && _peerOnP[tdx] != _stamp && CannotWin(_rf, true, tdx, inst, 0, b),
+                MoveKind.ReplacePrimary => _rp.Ok && _peerOnS[tdx] != _stamp && CannotWin(_rp, true, tdx, inst, 0, b),
+                _ => false,
+            };
+            if (cannotWin) continue;
             switch (kind)
             {
                 case MoveKind.ReplaceSecondary:
@@ -357,8 +440,7 @@ internal sealed class MoveScorer
         const int L = Metrics.LocationScoreMetric;
         double lb = _board.Bound(side.Base, tdx, values, side.Slope, side.Offset, side.Linear)
             + Metrics.Weights[L] * (tgtLoc + srcLoc);
-        // Rounding in the bound and in the score is far below this margin.
-        if (double.IsFinite(lb) && lb > bar + 1e-6 * (1 + Math.Abs(bar))) return;
+        if (double.IsFinite(lb) && lb > bar + Margin(bar)) return;
         var nv = _nv;
         values.CopyTo(nv, 0);
         // Location scores are whole numbers, so these additions are exact, and adding the

@@ -61,6 +61,13 @@ internal sealed class MoveScorer
         public int BaseRMem, RMemBefore;
         /// <summary>Whether the source node whose location score depends on the target counts for that metric.</summary>
         public bool LocCounted;
+        /// <summary>
+        /// For targets among the peers (whose reservation differs from the prepared one): the
+        /// primary's and secondary's states before the step that depends on the target, and
+        /// whether everything that does not depend on it passed.
+        /// </summary>
+        public NodeState Primary, Secondary;
+        public bool PeerOk;
         public double Base;
         public readonly double[] Sum = new double[M], Sq = new double[M];
         public readonly double[] Slope = new double[M], Offset = new double[M], Linear = new double[M];
@@ -185,6 +192,9 @@ internal sealed class MoveScorer
                     _rf.Force = n[os].Offline || force;
                     _rf.RMemBefore = p.RMem;
                     _rf.BaseRMem = Math.Max(p.RMem, secMem);
+                    _rf.Primary = p;
+                    _rf.Secondary = s;
+                    _rf.PeerOk = !NewlyFailsN1(os, s);
                     // Instance.NoNode is nobody's peer: the reservation of a target without a peer entry.
                     _rf.Ok = p.AddSec(n[op], inst, Instance.NoNode, _rf.Force) == FailMode.None;
                     foreach (var key in n[op].Peers.Keys) if (key >= 0) _peerOnP[key] = _stamp;
@@ -198,6 +208,9 @@ internal sealed class MoveScorer
                     _rp.Force = n[op].Offline || force;
                     var probe = s;
                     _rp.Ok = Node.CanMigrate(n[op], n[os]) && probe.AddPri(n[os], inst, _rp.Force) == FailMode.None;
+                    _rp.Primary = p;
+                    _rp.Secondary = s;
+                    _rp.PeerOk = _rp.Ok && !NewlyFailsN1(op, p);
                     _rp.RMemBefore = s.RMem;
                     _rp.BaseRMem = Math.Max(s.RMem, secMem);
                     _rp.Ok &= s.AddSec(n[os], inst, Instance.NoNode, _rp.Force) == FailMode.None;
@@ -406,7 +419,16 @@ internal sealed class MoveScorer
                 case MoveKind.ReplaceAndFailover:
                 {
                     if (!Node.CanMigrate(n[op], n[tdx])) break;
-                    if (_peerOnP[tdx] == _stamp && PeerMatters(op, tdx, _rf, inst)) { Try(inst, new Move(kind, tdx), ref best); break; }
+                    if (_peerOnP[tdx] == _stamp && PeerMatters(op, tdx, _rf, inst))
+                    {
+                        // The primary keeps the instance's secondary, with the target as its peer.
+                        var p = _rf.Primary;
+                        if (!_rf.PeerOk || p.AddSec(n[op], inst, tdx, _rf.Force) != FailMode.None || NewlyFailsN1(op, p)) break;
+                        var pts = AsPrimary(_pri, inst, tdx, force);
+                        if (!pts.Ok) break;
+                        ScoreAlone(inst, kind, tdx, p, _rf.Secondary, pts.Values, _sim.LocScore(tdx, op) - saved, _board.MapDelta(inst, op, tdx), ref best);
+                        break;
+                    }
                     if (!_rf.Ok) break;
                     var ts = AsPrimary(_pri, inst, tdx, force);
                     if (!ts.Ok) break;
@@ -415,7 +437,17 @@ internal sealed class MoveScorer
                 }
                 case MoveKind.ReplacePrimary:
                 {
-                    if (_peerOnS[tdx] == _stamp && PeerMatters(os, tdx, _rp, inst)) { Try(inst, new Move(kind, tdx), ref best); break; }
+                    if (_peerOnS[tdx] == _stamp && PeerMatters(os, tdx, _rp, inst))
+                    {
+                        // The secondary keeps the instance's secondary, with the target as its peer.
+                        var sec = _rp.Secondary;
+                        if (!_rp.PeerOk || !Node.CanMigrate(n[os], n[tdx])
+                            || sec.AddSec(n[os], inst, tdx, _rp.Force) != FailMode.None || NewlyFailsN1(os, sec)) break;
+                        var pts = _rp.Force == force ? AsPrimary(_pri, inst, tdx, force) : AsPrimary(_priRelaxed, inst, tdx, _rp.Force);
+                        if (!pts.Ok) break;
+                        ScoreAlone(inst, kind, tdx, _rp.Primary, sec, pts.Values, _sim.LocScore(tdx, os) - saved, _board.MapDelta(inst, op, tdx), ref best);
+                        break;
+                    }
                     if (!_rp.Ok || !Node.CanMigrate(n[os], n[tdx])) break;
                     var ts = _rp.Force == force ? AsPrimary(_pri, inst, tdx, force) : AsPrimary(_priRelaxed, inst, tdx, _rp.Force);
                     if (!ts.Ok) break;
@@ -427,6 +459,25 @@ internal sealed class MoveScorer
                     break;
             }
         }
+    }
+
+    /// <summary>Scores a move whose primary and secondary states were computed for this target, accumulating all three nodes in the move's order.</summary>
+    private void ScoreAlone(Instance inst, MoveKind kind, int tdx, in NodeState p, in NodeState s, double[] values, int tgtLoc,
+        double mapDelta, ref ScoredMove best)
+    {
+        var dSum = _dSum;
+        var dSq = _dSq;
+        Array.Clear(dSum);
+        Array.Clear(dSq);
+        Metrics.NodeValues(p, _srcValues);
+        _board.Accumulate(inst.PNode, _srcValues, dSum, dSq);
+        Metrics.NodeValues(s, _srcValues);
+        _board.Accumulate(inst.SNode, _srcValues, dSum, dSq);
+        values.CopyTo(_nv, 0);
+        _nv[Metrics.LocationScoreMetric] += tgtLoc;
+        _board.Accumulate(tdx, _nv, dSum, dSq);
+        double score = _board.Finish(dSum, dSq, mapDelta);
+        if (score < best.Score) best = new ScoredMove(score, inst.Index, new Move(kind, tdx));
     }
 
     /// <summary>

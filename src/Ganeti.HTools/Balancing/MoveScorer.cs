@@ -9,8 +9,9 @@ namespace Ganeti.HTools.Balancing;
 /// move one by one, but cheaper: for the four drbd moves onto a target, what happens on the
 /// instance's own nodes (leaving its primary and secondary, and what the move then adds back
 /// to them) does not depend on the target, so it is simulated and accumulated once per
-/// instance; per target only the target's new state is computed. A lower bound on the score
-/// (from the target's change alone, see <see cref="ScoreBoard.PrepareBound"/>) skips the full
+/// instance; per target only the target's new state is computed. Lower bounds on the score
+/// from the target's change alone (see <see cref="ScoreBoard.PrepareBound"/>), first from what
+/// the instance adds to a node and then from the target's simulated state, skip the full
 /// score of moves that cannot beat the best so far. The scores of the moves that are scored
 /// are bit for bit those of the one-by-one evaluation, and moves are tried in the same order,
 /// so the move picked (ties included) is the same. One scorer per worker thread.
@@ -82,7 +83,6 @@ internal sealed class MoveScorer
     {
         var best = ScoredMove.None(baseScore);
         Span<MoveKind> kinds = stackalloc MoveKind[4];
-        bool force = _opt.IgnoreSoftErrors;
         int op = inst.PNode, os = inst.SNode;
         var mir = inst.MirrorType;
         bool useSecondary = os >= 0 && _isOnlineMember[os] && _opt.InstanceMoves;

@@ -280,7 +280,7 @@ public sealed class Balancer
         return best;
     }
 
-    private int Workers(int items) => _opt.Parallel ? Math.Min(Environment.ProcessorCount, Math.Max(1, items / 8)) : 1;
+    private int Workers(int items) => _opt.Parallel ? Math.Min(_scorers.Length, Math.Max(1, items / 8)) : 1;
 
     /// <summary>Scores every move of the given instances onto the given targets, in parallel chunks, keeping the first best.</summary>
     private ScoredMove Search(int[] victims, int[] targets, double baseScore, ScoredMove[]? perInstance = null)

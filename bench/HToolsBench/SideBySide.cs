@@ -9,7 +9,7 @@ namespace Ganeti.HTools.Bench;
 /// <summary>
 /// Generates clusters, balances each with our library and with Ganeti's hbal (under a time
 /// cap), and prints scores, moves, wall time and the speed ratio.
-/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused] [--progress EVERY-N-MOVES] [--drbd FRACTION]
+/// Usage: HToolsBench [--hbal-cap SECONDS] [--sizes 40x320,200x2000,1000x20000] [--max-moves N] [--search auto|exhaustive|focused] [--progress EVERY-N-MOVES] [--drbd FRACTION] [--plan FILE-PREFIX]
 /// </summary>
 public static class SideBySide
 {
@@ -18,6 +18,7 @@ public static class SideBySide
         int cap = 900;
         int maxMoves = -1;
         int progress = 0;
+        string? planFile = null;
         double drbd = 1.0;
         var search = BalanceSearch.Auto;
         var sizes = new List<(int, int)> { (40, 320), (200, 2000), (1000, 20000) };
@@ -25,6 +26,7 @@ public static class SideBySide
         {
             if (args[i] == "--hbal-cap") cap = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--search") search = Enum.Parse<BalanceSearch>(args[++i], ignoreCase: true);
+            else if (args[i] == "--plan") planFile = args[++i];
             else if (args[i] == "--progress") progress = int.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--drbd") drbd = double.Parse(args[++i], CultureInfo.InvariantCulture);
             else if (args[i] == "--max-moves") maxMoves = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -54,6 +56,9 @@ public static class SideBySide
                     Console.Error.WriteLine($"  {bal.Steps} moves, score {step.Score:F6}, {sw.Elapsed.TotalSeconds:F1} s, {bal.ExhaustiveRounds} exhaustive ({bal.ExhaustiveTime.TotalSeconds:F1} s), {bal.RememberedRounds} remembered rounds");
             });
             sw.Stop();
+            if (planFile is not null)
+                File.WriteAllLines($"{planFile}.{nodes}x{insts}", plan.Select(p =>
+                    $"{p.Instance} {p.Move.Kind} {p.Move.Target} {p.NewPrimary} {p.NewSecondary} {BitConverter.DoubleToInt64Bits(p.Score):X16} {p.Score:R}"));
             Console.Error.WriteLine($"{nodes}x{insts}: {plan.Count} moves, {bal.ExhaustiveRounds} exhaustive rounds ({bal.ExhaustiveTime.TotalSeconds:F1} s), "
                 + $"{bal.FocusedRounds} focused and {bal.RememberedRounds} remembered rounds ({bal.FocusedTime.TotalSeconds:F1} s), {sw.Elapsed.TotalSeconds:F1} s");
             double fin = plan.Count > 0 ? plan[^1].Score : ini;

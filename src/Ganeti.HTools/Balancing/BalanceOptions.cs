@@ -23,4 +23,6 @@ public sealed record BalanceOptions
     public bool Parallel { get; init; } = true;
     /// <summary>How each round looks for the best move (see <see cref="BalanceSearch"/>).</summary>
     public BalanceSearch Search { get; init; } = BalanceSearch.Auto;
+    /// <summary>Simulate and score every candidate move on its own (slow; the reference the shared evaluation is tested against).</summary>
+    internal bool ScoreOneByOne { get; init; }
 }

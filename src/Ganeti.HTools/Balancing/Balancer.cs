@@ -34,7 +34,13 @@ public sealed class Balancer
         bool useMap = anyLoc && _instances.Any(i => cd.Instances[i].ExclTags.Length > 0);
         _sim = new MoveSimulator(_nodes, anyLoc);
         _board = new ScoreBoard(_nodes, _groupNodes, useMap);
+        _scorers = new MoveScorer[Math.Max(1, Environment.ProcessorCount)];
+        for (int w = 0; w < _scorers.Length; w++)
+            _scorers[w] = new MoveScorer(_nodes, _sim, _board, _opt, _isOnlineMember) { OneByOne = _opt.ScoreOneByOne };
     }
+
+    /// <summary>One per worker thread (they hold scratch space).</summary>
+    private readonly MoveScorer[] _scorers;
 
     /// <summary>Balances a whole single-group cluster (or the given group).</summary>
     public static Balancer ForGroup(ClusterData cd, int group, BalanceOptions? options = null)
@@ -70,14 +76,12 @@ public sealed class Balancer
         return plan;
     }
 
-    private readonly record struct Best(double Score, int Instance, Move Move)
-    {
-        public bool Found => Instance >= 0;
-        public static Best None(double score) => new(score, -1, default);
-    }
-
-    /// <summary>Below this many candidate moves per round the exhaustive search is cheap enough.</summary>
-    private const long FocusThreshold = 200_000;
+    /// <summary>
+    /// Below this many candidate moves per round the exhaustive search (hbal's own path, so
+    /// never a worse end than hbal's) is cheap enough: about a tenth of a second per round,
+    /// which takes groups of 200 nodes and 2,000 drbd instances.
+    /// </summary>
+    private const long FocusThreshold = 2_000_000;
 
     private int _fullScans, _focusedRounds;
 
@@ -105,8 +109,8 @@ public sealed class Balancer
         };
         // A window of the most and least loaded nodes only makes sense when it leaves nodes out.
         if (FocusWidth(_onlineNodes.Length) * 2 >= _onlineNodes.Length) focused = false;
-        Best best = Best.None(baseScore);
-        bool Acceptable(Best b) => b.Found && b.Score < baseScore
+        ScoredMove best = ScoredMove.None(baseScore);
+        bool Acceptable(ScoredMove b) => b.Found && b.Score < baseScore
             && (iniScore > _opt.MinGainLimit || iniScore - b.Score >= _opt.MinGain);
         if (victims.Length > 0)
         {
@@ -132,7 +136,7 @@ public sealed class Balancer
             {
                 _fullScans++;
                 long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-                var perInstance = focused ? new Best[victims.Length] : null;
+                var perInstance = focused ? new ScoredMove[victims.Length] : null;
                 best = Search(victims, _onlineNodes, baseScore, perInstance);
                 if (perInstance is not null) Remember(victims, perInstance, baseScore, complete: true);
                 ExhaustiveTime += System.Diagnostics.Stopwatch.GetElapsedTime(t1);
@@ -180,7 +184,7 @@ public sealed class Balancer
         _pendingList.Add(inst);
     }
 
-    private void Remember(int[] victims, Best[] perInstance, double baseScore, bool complete)
+    private void Remember(int[] victims, ScoredMove[] perInstance, double baseScore, bool complete)
     {
         _remembered ??= new Move?[_cd.Instances.Count];
         _pending ??= new bool[_cd.Instances.Count];
@@ -196,9 +200,9 @@ public sealed class Balancer
     /// Scores again the remembered move of every instance, after scoring the instances on
     /// changed nodes afresh onto the <paramref name="width"/> least loaded nodes.
     /// </summary>
-    private Best RememberedSearch(int[] victims, double baseScore, int width)
+    private ScoredMove RememberedSearch(int[] victims, double baseScore, int width)
     {
-        if (_remembered is null || _pending is null) return Best.None(baseScore);
+        if (_remembered is null || _pending is null) return ScoredMove.None(baseScore);
         if (_pendingList.Count > 0)
         {
             var isVictim = new bool[_cd.Instances.Count];
@@ -214,19 +218,18 @@ public sealed class Balancer
             _pendingList.Clear();
             fresh.Sort();
             var sources = fresh.ToArray();
-            var perInstance = new Best[sources.Length];
+            var perInstance = new ScoredMove[sources.Length];
             Search(sources, LeastLoaded(Math.Min(width, _onlineNodes.Length)), baseScore, perInstance);
             Remember(sources, perInstance, baseScore, complete: false);
         }
-        var best = Best.None(baseScore);
-        var t = new Touched();
-        bool force = _opt.IgnoreSoftErrors;
+        var best = ScoredMove.None(baseScore);
+        var scorer = _scorers[0];
         foreach (var idx in victims)
         {
             if (_remembered[idx] is not { } mv) continue;
             var inst = _cd.Instances[idx];
-            var mine = Best.None(baseScore);
-            Try(inst, mv, inst.PNode, inst.SNode, ref mine, ref t, force);
+            var mine = ScoredMove.None(baseScore);
+            scorer.Try(inst, mv, ref mine);
             if (!mine.Found) { _remembered[idx] = null; continue; }
             if (mine.Score < best.Score) best = mine;
         }
@@ -251,7 +254,7 @@ public sealed class Balancer
     /// less free memory or disk, more reservation, vcpus or spindles count as more load, with
     /// N+1 failures first.
     /// </summary>
-    private Best FocusedSearch(int[] victims, double baseScore, int width, bool remember)
+    private ScoredMove FocusedSearch(int[] victims, double baseScore, int width, bool remember)
     {
         var load = _board.NodeLoads(_onlineNodes);
         var byLoad = Enumerable.Range(0, _onlineNodes.Length).OrderByDescending(k => load[k]).ThenBy(k => k).ToArray();
@@ -271,40 +274,41 @@ public sealed class Balancer
         }
         var sources = picked.ToArray();
         if (!remember) return Search(sources, targets, baseScore);
-        var perInstance = new Best[sources.Length];
+        var perInstance = new ScoredMove[sources.Length];
         var best = Search(sources, targets, baseScore, perInstance);
         Remember(sources, perInstance, baseScore, complete: false);
         return best;
     }
 
-    private int Workers(int items) => _opt.Parallel ? Math.Min(Environment.ProcessorCount, Math.Max(1, items / 8)) : 1;
+    private int Workers(int items) => _opt.Parallel ? Math.Min(_scorers.Length, Math.Max(1, items / 8)) : 1;
 
     /// <summary>Scores every move of the given instances onto the given targets, in parallel chunks, keeping the first best.</summary>
-    private Best Search(int[] victims, int[] targets, double baseScore, Best[]? perInstance = null)
+    private ScoredMove Search(int[] victims, int[] targets, double baseScore, ScoredMove[]? perInstance = null)
     {
         int count = victims.Length;
         int workers = Workers(count);
-        Best Chunk(int from, int to)
+        ScoredMove Chunk(MoveScorer scorer, int from, int to)
         {
-            var best = Best.None(baseScore);
-            var t = new Touched();
+            var best = ScoredMove.None(baseScore);
             for (int v = from; v < to; v++)
             {
-                var r = ScoreInstance(victims[v], targets, baseScore, ref t);
+                // Remembered moves need each instance's own best; otherwise the chunk's best so far is the bar.
+                double bar = perInstance is null ? best.Score : baseScore;
+                var r = scorer.ScoreInstance(_cd.Instances[victims[v]], targets, baseScore, bar);
                 if (perInstance is not null) perInstance[v] = r;
                 if (r.Found && r.Score < best.Score) best = r;
             }
             return best;
         }
-        if (workers <= 1) return Chunk(0, count);
-        var results = new Best[workers];
+        if (workers <= 1) return Chunk(_scorers[0], 0, count);
+        var results = new ScoredMove[workers];
         int chunk = (count + workers - 1) / workers;
         System.Threading.Tasks.Parallel.For(0, workers, w =>
         {
             int from = w * chunk, to = Math.Min(count, from + chunk);
-            results[w] = from < to ? Chunk(from, to) : Best.None(baseScore);
+            results[w] = from < to ? Chunk(_scorers[w], from, to) : ScoredMove.None(baseScore);
         });
-        var bestAll = Best.None(baseScore);
+        var bestAll = ScoredMove.None(baseScore);
         foreach (var r in results)
             if (r.Found && r.Score < bestAll.Score) bestAll = r;
         return bestAll;
@@ -325,66 +329,5 @@ public sealed class Balancer
             list.Add(idx);
         }
         return list.ToArray();
-    }
-
-    /// <summary>The best improving move of one instance (its failover, or onto one of the targets).</summary>
-    private Best ScoreInstance(int idx, int[] targets, double baseScore, ref Touched t)
-    {
-        var best = Best.None(baseScore);
-        Span<MoveKind> kinds = stackalloc MoveKind[4];
-        bool force = _opt.IgnoreSoftErrors;
-        var inst = _cd.Instances[idx];
-        int op = inst.PNode, os = inst.SNode;
-        var mir = inst.MirrorType;
-        bool useSecondary = os >= 0 && _isOnlineMember[os] && _opt.InstanceMoves;
-        if (mir == MirrorType.Internal && useSecondary)
-            Try(inst, Move.Failover, op, os, ref best, ref t, force);
-        int nk = 0;
-        if (mir == MirrorType.External)
-        {
-            if (_opt.InstanceMoves) kinds[nk++] = MoveKind.FailoverToAny;
-        }
-        else if (mir == MirrorType.Internal && _opt.DiskMoves)
-        {
-            bool primaryDrained = _nodes[op].Offline;
-            if (!_opt.InstanceMoves) kinds[nk++] = MoveKind.ReplaceSecondary;
-            else if (_opt.RestrictedMigration && !primaryDrained) kinds[nk++] = MoveKind.ReplaceSecondary;
-            else if (useSecondary && !_opt.RestrictedMigration)
-            {
-                kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
-                kinds[nk++] = MoveKind.ReplacePrimary; kinds[nk++] = MoveKind.FailoverAndReplace;
-            }
-            else if (useSecondary)
-            {
-                kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
-                kinds[nk++] = MoveKind.FailoverAndReplace;
-            }
-            else
-            {
-                kinds[nk++] = MoveKind.ReplaceSecondary; kinds[nk++] = MoveKind.ReplaceAndFailover;
-            }
-        }
-        if (nk > 0)
-            foreach (var tdx in targets)
-            {
-                if (tdx == op || tdx == os) continue;
-                for (int k = 0; k < nk; k++)
-                    Try(inst, new Move(kinds[k], tdx), op, os, ref best, ref t, force);
-            }
-        return best;
-    }
-
-    private void Try(Instance inst, Move mv, int op, int os, ref Best best, ref Touched t, bool force)
-    {
-        if (!_sim.Simulate(inst, mv, force, ref t)) return;
-        if (_opt.StrictN1)
-            for (int k = 0; k < t.Count; k++)
-            {
-                var n = _nodes[t.IndexAt(k)];
-                if (!n.Offline && !n.State.FailN1 && t.StateAt(k).FailN1) return;
-            }
-        double mapDelta = mv.Kind == MoveKind.ReplaceSecondary ? 0 : _board.MapDelta(inst, op, t.NewPrimary);
-        double score = _board.Evaluate(t, mapDelta);
-        if (score < best.Score) best = new Best(score, inst.Index, mv);
     }
 }

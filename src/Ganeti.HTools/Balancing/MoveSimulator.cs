@@ -11,7 +11,11 @@ public sealed class MoveSimulator(Node[] nodes, bool anyLocationTags)
 {
     public Node[] Nodes { get; } = nodes;
 
-    private int LocScore(int a, int b)
+    /// <summary>Whether any node has location tags (otherwise every location score is 0).</summary>
+    internal bool AnyLocationTags => anyLocationTags;
+
+    /// <summary>The number of failure domains nodes <paramref name="a"/> and <paramref name="b"/> share.</summary>
+    internal int LocScore(int a, int b)
     {
         if (!anyLocationTags || a < 0 || b < 0) return 0;
         int n = 0;

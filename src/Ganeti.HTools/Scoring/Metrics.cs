@@ -10,6 +10,7 @@ namespace Ganeti.HTools.Scoring;
 public static class Metrics
 {
     public const int Count = 20;
+    public const int LocationScoreMetric = 17;
     public const int LocationExclusion = 18;
     public const double ReservedMemRtotalCoeff = 0.25;
 
@@ -73,6 +74,36 @@ public static class Metrics
         v[17] = s.LocationScore;
         v[18] = 0;
         v[19] = res;
+    }
+
+    /// <summary>The metrics that are the node's reserved memory over its total memory.</summary>
+    public static readonly int[] ReservedMemory = { 3, 19 };
+
+    /// <summary>
+    /// How much each per-node value of <see cref="NodeValues"/> changes per unit of what it is
+    /// a share of (a MiB of memory or disk, a vcpu, a unit of load, a spindle): the reciprocal
+    /// of its denominator; 0 for the values that are counts or scores; NaN for free disk under
+    /// exclusive storage (a share of spindles there). Keep in step with <see cref="NodeValues"/>.
+    /// </summary>
+    public static void Scales(in NodeState s, Span<double> k)
+    {
+        k.Clear();
+        k[0] = 1 / s.TMem;
+        k[1] = s.ExclStorage ? double.NaN : s.TDsk == 0 ? 0 : 1 / s.TDsk;
+        k[3] = 1 / s.TMem;
+        k[6] = 1 / s.TCpu / s.CpuSpeed;
+        k[7] = 1 / s.Pool.Cpu;
+        k[8] = 1 / s.Pool.Mem;
+        k[9] = 1 / s.Pool.Dsk;
+        k[10] = 1 / s.Pool.Net;
+        k[12] = s.ExclStorage ? double.NaN : 1 / s.HiSpindles;
+        k[13] = 1 / s.TMem;
+        k[14] = k[1];
+        k[15] = k[6];
+        k[16] = k[12];
+        k[19] = 1 / s.TMem;
+        for (int m = 0; m < Count; m++)
+            if (!double.IsFinite(k[m])) k[m] = double.NaN;
     }
 
     /// <summary>The location-exclusion value: sum over (location, exclusion tag) pairs of count - 1.</summary>

@@ -189,18 +189,21 @@ public static class RebootGroups
     }
 
     /// <summary>
-    /// Orders groups as hroller prints them: larger groups first (ties keep their order), and
-    /// the group of the master node last with the master last in it.
+    /// The order in which hroller prints groups, as indices into <paramref name="groups"/>:
+    /// larger groups first (ties keep their order) and the group of the master node last (the
+    /// master itself goes last within it).
     /// </summary>
-    public static List<List<int>> Order(IEnumerable<List<int>> groups, int master)
+    public static List<int> Order(IReadOnlyList<List<int>> groups, int master)
     {
-        var sorted = groups.OrderByDescending(g => g.Count).ToList();
-        int m = sorted.FindIndex(g => g.Contains(master));
-        if (m < 0) return sorted;
-        var mg = sorted[m];
-        sorted.RemoveAt(m);
-        sorted.Add(mg.Where(x => x != master).Append(master).ToList());
-        return sorted;
+        var order = Enumerable.Range(0, groups.Count).OrderByDescending(k => groups[k].Count).ToList();
+        int m = order.FindIndex(k => groups[k].Contains(master));
+        if (m >= 0)
+        {
+            int k = order[m];
+            order.RemoveAt(m);
+            order.Add(k);
+        }
+        return order;
     }
 
     /// <summary>

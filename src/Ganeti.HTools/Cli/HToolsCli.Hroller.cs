@@ -16,7 +16,11 @@ public static partial class HToolsCli
         if (o.Args.Count > 0) return Fail(err, "Error: This program doesn't take any arguments.");
         var cd = LoadCluster(o, err);
         var master = cd.Nodes.FirstOrDefault(n => n.IsMaster);
-        if (master is null && !o.Force) return Fail(err, "Error: No master node found (maybe not supported by backend).");
+        if (master is null)
+        {
+            if (!o.Force) return Fail(err, "Error: No master node found (maybe not supported by backend).");
+            err.WriteLine("Warning: No master node found (maybe not supported by backend).");
+        }
         int? group = null;
         if (o.Group is not null)
         {
@@ -39,8 +43,8 @@ public static partial class HToolsCli
 
         // Each group must be able to send its non-redundant instances elsewhere at once. As in
         // Ganeti, this is planned on the whole colour (nodes between the selected ones
-        // included), and the groups are reduced to the selected nodes only when printed.
-        var evacuation = new RebootEvacuation(o, cd);
+        // included), and the groups are reduced to the selected nodes (possibly to none) after.
+        var evacuation = new RebootEvacuation(cd);
         var groups = new List<List<int>>();
         foreach (var c in classes)
         {
@@ -51,55 +55,60 @@ public static partial class HToolsCli
         }
         if (o.Verbose > 1) output.WriteLine(RebootGroups.Summary(colorings));
         var sel = selected.ToHashSet();
-        var ordered = RebootGroups.Order(groups, master?.Index ?? -1);
+        var shown = groups.Select(g => g.Where(sel.Contains).ToList()).ToList();
+        var order = RebootGroups.Order(shown, master?.Index ?? -1);
 
         string Name(int n) => cd.Nodes[n].Name;
         if (o.OneStepOnly)
         {
             if (!o.NoHeaders) output.WriteLine("'First Reboot Group'");
-            foreach (var n in (ordered.FirstOrDefault() ?? new List<int>()).Where(sel.Contains)) output.WriteLine(Name(n));
+            foreach (var n in order.Count > 0 ? shown[order[0]] : new List<int>()) output.WriteLine(Name(n));
             return 0;
         }
         if (!o.NoHeaders) output.WriteLine("'Node Reboot Groups'");
-        foreach (var g in ordered)
+        foreach (var k in order)
         {
-            output.WriteLine(string.Join(",", g.Where(sel.Contains).Select(Name)));
+            var g = shown[k];
+            if (master is not null && g.Contains(master.Index)) g = g.Where(x => x != master.Index).Append(master.Index).ToList();
+            output.WriteLine(string.Join(",", g.Select(Name)));
             if (!o.PrintMoves) continue;
-            var moves = o.IgnoreNonRedundant ? new List<(Instance, int)>() : evacuation.Moves(g) ?? new List<(Instance, int)>();
+            // The moves are those of the whole part, unselected nodes included.
+            var moves = o.IgnoreNonRedundant ? new List<(Instance, int)>() : evacuation.Moves(groups[k]) ?? new List<(Instance, int)>();
             foreach (var (inst, target) in moves) output.WriteLine($"  {inst.Name} {Name(target)}");
         }
         return 0;
     }
 
     /// <summary>
-    /// Moves of the non-redundant instances off a set of nodes to be rebooted: each goes, in
-    /// instance order, to the node of its group outside the set where the cluster scores best.
-    /// Every set is tried on a fresh copy of the cluster (instances come back after each reboot).
+    /// Where the non-redundant instances of a set of nodes to be rebooted can go: node by node,
+    /// newest instance first, each to the first node (in node order) of its group, outside the
+    /// set, with memory and disk left for it. Every set starts from the cluster as loaded
+    /// (instances come back after each reboot).
     /// </summary>
-    private sealed class RebootEvacuation(CliOptions o, ClusterData original)
+    private sealed class RebootEvacuation(ClusterData cd)
     {
-        private readonly string _text = Text.TextSerializer.Serialize(original);
-
-        public List<(Instance Instance, int Target)>? Moves(IReadOnlyList<int> nodes)
+        public List<(Instance Instance, int Target)>? Moves(IReadOnlyList<int> set)
         {
-            var set = nodes.ToHashSet();
-            var victims = original.Instances.Where(i => !i.HasSecondary && set.Contains(i.PNode)).Select(i => i.Index).ToList();
-            var result = new List<(Instance, int)>();
-            if (victims.Count == 0) return result;
-            var cd = ClusterLoader.Finish(Text.TextLoader.Parse(_text), LoadOptionsOf(o));
-            foreach (var n in set) cd.Nodes[n].State.Offline = true;
-            var alloc = new Allocator(cd, ignoreSoftErrors: true, capacityCheck: false);
-            foreach (var idx in victims)
+            var members = set.ToHashSet();
+            var nodes = cd.Nodes;
+            var freeMem = nodes.Select(n => n.State.FMem).ToArray();
+            var freeDsk = nodes.Select(n => n.State.FDsk).ToArray();
+            var moves = new List<(Instance, int)>();
+            var victims = members.Order()
+                .SelectMany(n => cd.Instances.Where(i => i.PNode == n && !i.HasSecondary).Reverse());
+            foreach (var inst in victims)
             {
-                var inst = cd.Instances[idx];
-                int g = cd.Nodes[inst.PNode].Group;
-                var targets = cd.Nodes.Where(n => !n.Offline && n.Group == g && !set.Contains(n.Index))
-                    .Select(n => new Move(MoveKind.FailoverToAny, n.Index));
-                var (ok, placement, _) = alloc.BestMove(inst, targets);
-                if (!ok || placement is null) return null;
-                result.Add((original.Instances[idx], placement.NewPrimary));
+                int mem = inst.UsesMemory ? inst.Mem : 0;
+                int dsk = inst.UsesLocalStorage ? inst.Dsk : 0;
+                int group = nodes[inst.PNode].Group;
+                var target = nodes.FirstOrDefault(n => !n.Offline && n.Group == group && !members.Contains(n.Index)
+                    && freeMem[n.Index] - mem > 0 && (dsk == 0 || freeDsk[n.Index] - dsk > 0));
+                if (target is null) return null;
+                freeMem[target.Index] -= mem;
+                freeDsk[target.Index] -= dsk;
+                moves.Add((inst, target.Index));
             }
-            return result;
+            return moves.OrderBy(m => m.Item1.Index).ToList();
         }
     }
 }

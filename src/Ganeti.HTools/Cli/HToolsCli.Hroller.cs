@@ -14,6 +14,9 @@ public static partial class HToolsCli
     private static int RunHroller(CliOptions o, TextWriter output, TextWriter err)
     {
         if (o.Args.Count > 0) return Fail(err, "Error: This program doesn't take any arguments.");
+        if (o.FullEvacuation)
+            return Fail(err, "Error: --full-evacuation (planning secondary moves as well) is not supported; " +
+                             "the groups without it keep every instance's secondary available.");
         var cd = LoadCluster(o, err);
         var master = cd.Nodes.FirstOrDefault(n => n.IsMaster);
         if (master is null)

@@ -1,5 +1,3 @@
-using Ganeti.HTools.Allocation;
-using Ganeti.HTools.Balancing;
 using Ganeti.HTools.Capacity;
 using Ganeti.HTools.Model;
 
@@ -62,18 +60,15 @@ public static partial class HToolsCli
         var order = RebootGroups.Order(shown, master?.Index ?? -1);
 
         string Name(int n) => cd.Nodes[n].Name;
-        if (o.OneStepOnly)
-        {
-            if (!o.NoHeaders) output.WriteLine("'First Reboot Group'");
-            foreach (var n in order.Count > 0 ? shown[order[0]] : new List<int>()) output.WriteLine(Name(n));
-            return 0;
-        }
-        if (!o.NoHeaders) output.WriteLine("'Node Reboot Groups'");
+        if (o.OneStepOnly) order = order.Take(1).ToList();
+        if (!o.NoHeaders) output.WriteLine(o.OneStepOnly ? "'First Reboot Group'" : "'Node Reboot Groups'");
         foreach (var k in order)
         {
             var g = shown[k];
             if (master is not null && g.Contains(master.Index)) g = g.Where(x => x != master.Index).Append(master.Index).ToList();
-            output.WriteLine(string.Join(",", g.Select(Name)));
+            // One step is printed one node per line (for shell loops), all groups one per line.
+            if (o.OneStepOnly) foreach (var n in g) output.WriteLine(Name(n));
+            else output.WriteLine(string.Join(",", g.Select(Name)));
             if (!o.PrintMoves) continue;
             // The moves are those of the whole part, unselected nodes included.
             var moves = o.IgnoreNonRedundant ? new List<(Instance, int)>() : evacuation.Moves(groups[k]) ?? new List<(Instance, int)>();

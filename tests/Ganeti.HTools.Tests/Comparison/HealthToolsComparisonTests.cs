@@ -58,6 +58,7 @@ public sealed class HealthToolsComparisonTests : IDisposable
                      new[] { "-v", "-v" }, new[] { "--offline-maintenance", "-v" }, new[] { "--ignore-non-redundant" },
                      new[] { "--skip-non-redundant" }, new[] { "--one-step-only" }, new[] { "--no-headers" },
                      new[] { "--node-tags", "rack:r2" }, new[] { "-G", "group1" }, new[] { "-O", "node2" },
+                     new[] { "--print-moves" }, new[] { "--print-moves", "--one-step-only", "--ignore-non-redundant" },
                  })
             AssertSame("hroller", file, options);
     }

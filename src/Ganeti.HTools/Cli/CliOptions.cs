@@ -41,7 +41,11 @@ public sealed class CliOptions
     public bool SkipNonRedundant { get; set; }
     public bool IgnoreNonRedundant { get; set; }
     public bool OneStepOnly { get; set; }
-    public bool ForceFullEvac { get; set; }
+    public bool Force { get; set; }
+    public bool FullEvacuation { get; set; }
+    public bool OfflineMaintenance { get; set; }
+    public bool NoSimulation { get; set; }
+    public bool NoCapacityChecks { get; set; }
     public bool PrintMoves { get; set; }
     public string? NodeTags { get; set; }
     public bool SingleThreaded { get; set; }
@@ -93,7 +97,11 @@ public sealed class CliOptions
         new(null, "skip-non-redundant", NoArg, (o, _) => o.SkipNonRedundant = true),
         new(null, "ignore-non-redundant", NoArg, (o, _) => o.IgnoreNonRedundant = true),
         new(null, "one-step-only", NoArg, (o, _) => o.OneStepOnly = true),
-        new(null, "force", NoArg, (o, _) => o.ForceFullEvac = true),
+        new('f', "force", NoArg, (o, _) => o.Force = true),
+        new(null, "full-evacuation", NoArg, (o, _) => o.FullEvacuation = true),
+        new(null, "offline-maintenance", NoArg, (o, _) => o.OfflineMaintenance = true),
+        new(null, "no-simulation", NoArg, (o, _) => o.NoSimulation = true),
+        new(null, "no-capacity-checks", NoArg, (o, _) => o.NoCapacityChecks = true),
         new(null, "print-moves", NoArg, (o, _) => o.PrintMoves = true),
         new(null, "node-tags", Required, (o, v) => o.NodeTags = v),
         new(null, "single-threaded", NoArg, (o, _) => o.SingleThreaded = true),

@@ -48,16 +48,10 @@ public static partial class HToolsCli
         OfflineNodes = o.OfflineNodes, IgnoreDynu = o.IgnoreDynu, MinDiskRatio = o.MinDisk, MaxCpuRatio = o.MaxCpu,
     };
 
-    /// <summary>Loads the cluster from -t (text) or -I (IAllocator input) as the tools do.</summary>
+    /// <summary>Loads the cluster from -t (text) or -I (IAllocator input) as the tools do, warning about inconsistent data.</summary>
     internal static ClusterData LoadCluster(CliOptions o, TextWriter err)
     {
-        ClusterData cd;
-        if (o.TextFile is not null && o.IAllocSrc is not null)
-            throw new ArgumentException("Only one of the rapi, luxi, and data files options should be given.");
-        if (o.TextFile is not null) cd = TextLoader.Parse(File.ReadAllText(o.TextFile));
-        else if (o.IAllocSrc is not null) cd = Allocation.IAllocatorInput.Parse(File.ReadAllText(o.IAllocSrc)).Cluster;
-        else throw new ArgumentException("No backend selected! Exiting.");
-        ClusterLoader.Finish(cd, LoadOptionsOf(o));
+        var cd = LoadClusterQuietly(o);
         if (o.Verbose > 0)
         {
             var w = ClusterLoader.MissingResourceWarnings(cd);
@@ -68,6 +62,28 @@ public static partial class HToolsCli
                 err.WriteLine();
             }
         }
+        return cd;
+    }
+
+    /// <summary>Loads the cluster without printing anything (e.g. a second copy to simulate on).</summary>
+    internal static ClusterData LoadClusterQuietly(CliOptions o)
+    {
+        const string failed = "failed to load data, aborting: ";
+        if (o.TextFile is not null && o.IAllocSrc is not null)
+            throw new ArgumentException(failed + "Only one of the rapi, luxi, and data files options should be given.");
+        string? path = o.TextFile ?? o.IAllocSrc ?? throw new ArgumentException(failed + "No backend selected! Exiting.");
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new IOException(failed + path + ": openFile: does not exist (No such file or directory)", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new IOException(failed + path + ": openFile: permission denied (Permission denied)", e);
+        }
+        var cd = o.TextFile is not null ? TextLoader.Parse(text) : Allocation.IAllocatorInput.Parse(text).Cluster;
+        ClusterLoader.Finish(cd, LoadOptionsOf(o));
         return cd;
     }
 

@@ -77,4 +77,63 @@ public static class Reports
         var numeric = new[] { false, false, false, false, false, true, true, true, true, true, true, true };
         return TableFormatter.Format("", header, rows, numeric);
     }
+
+    /// <summary>hinfo's "Node group information" table: per group its size, N+1 failures and score.</summary>
+    public static string Groups(ClusterData cd, IEnumerable<int> groups)
+    {
+        var rows = new List<string[]>();
+        foreach (var g in groups)
+        {
+            var nodes = cd.Nodes.Where(n => n.Group == g).ToList();
+            var bad = nodes.Where(n => !n.Offline && n.State.FailN1).Select(n => n.Index).ToHashSet();
+            int insts = cd.Instances.Count(i => cd.Nodes[i.PNode].Group == g);
+            int badInsts = cd.Instances.Count(i => bad.Contains(i.PNode) || (i.SNode != Instance.NoNode && bad.Contains(i.SNode)));
+            rows.Add(new[]
+            {
+                cd.Groups[g].Name, nodes.Count.ToString(Inv), insts.ToString(Inv), bad.Count.ToString(Inv),
+                badInsts.ToString(Inv), bad.Count == 0 ? "True" : "False", Metrics.Score(nodes).ToString("F8", Inv),
+            });
+        }
+        var header = new[] { "Group", "Nodes", "Instances", "Bad_Nodes", "Bad_Instances", "N+1", "Score" };
+        return TableFormatter.Format("  ", header, rows, new[] { false, true, true, true, true, false, true });
+    }
+
+    /// <summary>An instance policy written the way Ganeti's tools print it (Haskell's derived Show).</summary>
+    public static string ShowPolicy(IPolicy p)
+    {
+        static string Spec(ISpec s) => string.Format(Inv,
+            "ISpec {{iSpecMemorySize = {0}, iSpecCpuCount = {1}, iSpecDiskSize = {2}, iSpecDiskCount = {3}, iSpecNicCount = {4}, iSpecSpindleUse = {5}}}",
+            s.MemorySize, s.CpuCount, s.DiskSize, s.DiskCount, s.NicCount, s.SpindleUse);
+        static string Dt(DiskTemplate t) => t switch
+        {
+            DiskTemplate.Diskless => "DTDiskless", DiskTemplate.File => "DTFile", DiskTemplate.SharedFile => "DTSharedFile",
+            DiskTemplate.Plain => "DTPlain", DiskTemplate.Block => "DTBlock", DiskTemplate.Drbd => "DTDrbd8",
+            DiskTemplate.Rbd => "DTRbd", DiskTemplate.Ext => "DTExt", _ => "DTGluster",
+        };
+        var minmax = string.Join(", ", p.MinMax.Select(m => $"MinMaxISpecs {{minMaxISpecsMinSpec = {Spec(m.Min)}, minMaxISpecsMaxSpec = {Spec(m.Max)}}}"));
+        return $"IPolicy {{iPolicyMinMaxISpecs = [{minmax}], iPolicyStdSpec = {Spec(p.Std)}, " +
+               $"iPolicyDiskTemplates = [{string.Join(",", p.DiskTemplates.Select(Dt))}], " +
+               $"iPolicyVcpuRatio = {ShowDouble(p.VcpuRatio)}, iPolicySpindleRatio = {ShowDouble(p.SpindleRatio)}}}";
+    }
+
+    /// <summary>A double as Haskell's show writes it: 4.0, 2.5, 0.1, 1.0e-2, 1.0e7.</summary>
+    public static string ShowDouble(double d)
+    {
+        if (double.IsNaN(d)) return "NaN";
+        if (double.IsInfinity(d)) return d > 0 ? "Infinity" : "-Infinity";
+        if (d == 0) return "0.0";
+        double a = Math.Abs(d);
+        if (a >= 0.1 && a < 1e7)
+        {
+            var s = d.ToString("R", Inv);
+            return s.Contains('.') ? s : s + ".0";
+        }
+        // Scientific, with one digit before the point.
+        int exp = (int)Math.Floor(Math.Log10(a));
+        double mant = d / Math.Pow(10, exp);
+        var m = mant.ToString("R", Inv);
+        if (Math.Abs(mant) >= 10) { exp++; m = (d / Math.Pow(10, exp)).ToString("R", Inv); }
+        if (!m.Contains('.')) m += ".0";
+        return m + "e" + exp.ToString(Inv);
+    }
 }

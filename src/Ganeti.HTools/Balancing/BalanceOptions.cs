@@ -16,7 +16,9 @@ public sealed record BalanceOptions
     public double MinScore { get; init; } = 1e-9;
     /// <summary>
     /// Refuse any move that leaves a node N+1-failing that was not before. Ganeti's own
-    /// checks let a node slip when its free memory exactly equals its reservation.
+    /// checks let a node slip when its free memory exactly equals its reservation. Moves of an
+    /// instance off an offline node are exempt: Ganeti forces them, since the instance is down
+    /// or unmirrored until it moves.
     /// </summary>
     public bool StrictN1 { get; init; } = true;
     /// <summary>Evaluate candidate moves on several threads.</summary>

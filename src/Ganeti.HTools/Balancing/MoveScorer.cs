@@ -82,6 +82,7 @@ internal sealed class MoveScorer
     public ScoredMove ScoreInstance(Instance inst, int[] targets, double baseScore, double bar)
     {
         var best = ScoredMove.None(baseScore);
+        Begin(inst);
         Span<MoveKind> kinds = stackalloc MoveKind[4];
         int op = inst.PNode, os = inst.SNode;
         var mir = inst.MirrorType;
@@ -137,22 +138,29 @@ internal sealed class MoveScorer
     /// <summary>Simulates and scores one move on its own.</summary>
     public void Try(Instance inst, Move mv, ref ScoredMove best)
     {
+        Begin(inst);
         if (!_sim.Simulate(inst, mv, _opt.IgnoreSoftErrors, ref _t)) return;
-        if (_opt.StrictN1)
-            for (int k = 0; k < _t.Count; k++)
-            {
-                var n = _nodes[_t.IndexAt(k)];
-                if (!n.Offline && !n.State.FailN1 && _t.StateAt(k).FailN1) return;
-            }
+        for (int k = 0; k < _t.Count; k++)
+            if (NewlyFailsN1(_t.IndexAt(k), _t.StateAt(k))) return;
         double mapDelta = mv.Kind == MoveKind.ReplaceSecondary ? 0 : _board.MapDelta(inst, inst.PNode, _t.NewPrimary);
         double score = _board.Evaluate(_t, mapDelta);
         if (score < best.Score) best = new ScoredMove(score, inst.Index, mv);
     }
 
+    /// <summary>
+    /// Whether the instance being scored leaves an offline node: Ganeti forces such moves (the
+    /// instance is down or unmirrored until it moves), so N+1 is not required of them, here as
+    /// in hbal.
+    /// </summary>
+    private bool _leavesOffline;
+
+    private void Begin(Instance inst) =>
+        _leavesOffline = _nodes[inst.PNode].Offline || (inst.SNode >= 0 && _nodes[inst.SNode].Offline);
+
     private bool NewlyFailsN1(int idx, in NodeState s)
     {
         var n = _nodes[idx];
-        return _opt.StrictN1 && !n.Offline && !n.State.FailN1 && s.FailN1;
+        return _opt.StrictN1 && !_leavesOffline && !n.Offline && !n.State.FailN1 && s.FailN1;
     }
 
     /// <summary>Simulates, once per instance, each kind's steps on the primary and the secondary (in <see cref="MoveSimulator.Simulate"/>'s order).</summary>

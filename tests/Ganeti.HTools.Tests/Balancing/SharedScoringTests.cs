@@ -115,8 +115,10 @@ public sealed class SharedScoringTests
                 foreach (var mv in Candidates(inst, nodes, online, opt))
                 {
                     if (!sim.Simulate(inst, mv, opt.IgnoreSoftErrors, ref t)) continue;
+                    // Moves off an offline node are forced, as in Ganeti: N+1 is not required of them.
+                    bool leavesOffline = nodes[inst.PNode].Offline || (inst.SNode >= 0 && nodes[inst.SNode].Offline);
                     bool breaksN1 = false;
-                    for (int k = 0; k < t.Count; k++)
+                    for (int k = 0; k < t.Count && !leavesOffline; k++)
                     {
                         var n = nodes[t.IndexAt(k)];
                         if (!n.Offline && !n.State.FailN1 && t.StateAt(k).FailN1) breaksN1 = true;

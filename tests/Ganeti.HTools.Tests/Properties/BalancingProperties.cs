@@ -39,10 +39,16 @@ public sealed class BalancingProperties
             var bal = Balancer.ForGroup(cd, 0);
             var wasBad = cd.Nodes.Where(n => n.State.FailN1).Select(n => n.Index).ToHashSet();
             bool ok = true;
-            bal.Run(_ =>
+            bal.Run(step =>
             {
+                // Moving an instance off an offline node is forced, as in Ganeti: it may cost N+1.
+                bool forced = cd.Nodes[step.OldPrimary].Offline || (step.OldSecondary >= 0 && cd.Nodes[step.OldSecondary].Offline);
                 foreach (var n in cd.Nodes)
-                    if (!n.Offline && n.State.FailN1 && !wasBad.Contains(n.Index)) ok = false;
+                    if (!n.Offline && n.State.FailN1 && !wasBad.Contains(n.Index))
+                    {
+                        if (forced) wasBad.Add(n.Index);
+                        else ok = false;
+                    }
             });
             return ok;
         }).Check(Cfg);

@@ -103,7 +103,9 @@ public sealed class Allocator
         }
         double best = double.PositiveInfinity;
         int bp = -1, bs = -1;
-        foreach (var c in sols.OrderBy(c => c.Score))
+        // Between equally good placements the one tried last wins, as in hspace.
+        var ordered = sols.Select((c, k) => (c, k)).OrderBy(x => x.c.Score).ThenByDescending(x => x.k).Select(x => x.c);
+        foreach (var c in ordered)
         {
             if (KeepsRedundancy(inst, c.P, c.S)) { best = c.Score; bp = c.P; bs = c.S; break; }
             Fail(FailMode.N1);

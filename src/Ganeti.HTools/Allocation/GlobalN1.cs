@@ -27,23 +27,29 @@ public static class GlobalN1
         return true;
     }
 
-    public static bool CanEvacuate(ClusterData cd, Node n)
+    /// <summary>Whether the drbd primaries of <paramref name="n"/> can all fail over to their secondaries.</summary>
+    public static bool CanFailOver(ClusterData cd, Node n)
     {
         var extraMem = new Dictionary<int, int>();
-        var others = new List<Instance>();
         foreach (var idx in n.PList)
         {
             var i = cd.Instances[idx];
-            if (i.DiskTemplate == DiskTemplate.Drbd)
-            {
-                if (i.SNode < 0) return false;
-                var s = cd.Nodes[i.SNode].State;
-                int add = (extraMem.TryGetValue(i.SNode, out var m) ? m : 0) + (i.UsesMemory ? i.Mem : 0);
-                if (s.UnallocatedMem - add <= 0) return false;
-                extraMem[i.SNode] = add;
-            }
-            else others.Add(i);
+            if (i.DiskTemplate != DiskTemplate.Drbd) continue;
+            if (i.SNode < 0) return false;
+            var s = cd.Nodes[i.SNode].State;
+            int add = (extraMem.TryGetValue(i.SNode, out var m) ? m : 0) + (i.UsesMemory ? i.Mem : 0);
+            if (s.UnallocatedMem - add <= 0) return false;
+            extraMem[i.SNode] = add;
         }
+        return true;
+    }
+
+    public static bool CanEvacuate(ClusterData cd, Node n)
+    {
+        if (!CanFailOver(cd, n)) return false;
+        var others = new List<Instance>();
+        foreach (var idx in n.PList)
+            if (cd.Instances[idx].DiskTemplate != DiskTemplate.Drbd) others.Add(cd.Instances[idx]);
         if (others.Count == 0) return true;
         var nodes = cd.Nodes.ToArray();
         var saved = new NodeState[nodes.Length];

@@ -23,11 +23,23 @@ public sealed class Allocator
         _capacity = capacityCheck;
     }
 
-    /// <summary>Whether the cluster stays globally N+1 redundant with the instance placed there.</summary>
-    private bool KeepsRedundancy(Instance inst, int p, int s)
+    /// <summary>
+    /// Whether the cluster stays globally N+1 redundant with the instance placed there. For a
+    /// drbd instance only failovers count, and only on the nodes whose drbd primaries could
+    /// fail over before (<paramref name="failOverBefore"/>, computed on first use): hspace
+    /// places drbd instances on clusters where some node's other instances have no room to
+    /// move to, or some node could not fail over already.
+    /// </summary>
+    private bool KeepsRedundancy(Instance inst, int p, int s, ref bool[]? failOverBefore)
     {
         if (!_capacity) return true;
         var nodes = Nodes;
+        bool drbd = inst.DiskTemplate == DiskTemplate.Drbd;
+        if (drbd && failOverBefore is null)
+        {
+            failOverBefore = new bool[nodes.Length];
+            foreach (var n in nodes) failOverBefore[n.Index] = GlobalN1.CanFailOver(_cd, n);
+        }
         var saved = new List<(Node, NodeState)>();
         var probe = inst.Clone();
         probe.Index = _cd.Instances.Count;
@@ -44,7 +56,10 @@ public sealed class Allocator
                 saved.Add((sn, sn.State));
                 var ss = sn.State; ss.AddSec(sn, probe, p, true); sn.State = ss;
             }
-            return GlobalN1.Redundant(_cd);
+            if (!drbd) return GlobalN1.Redundant(_cd);
+            foreach (var n in nodes)
+                if (failOverBefore![n.Index] && !GlobalN1.CanFailOver(_cd, n)) return false;
+            return true;
         }
         finally
         {
@@ -103,9 +118,12 @@ public sealed class Allocator
         }
         double best = double.PositiveInfinity;
         int bp = -1, bs = -1;
-        foreach (var c in sols.OrderBy(c => c.Score))
+        // Between equally good placements the one tried last wins, as in hspace.
+        var ordered = sols.Select((c, k) => (c, k)).OrderBy(x => x.c.Score).ThenByDescending(x => x.k).Select(x => x.c);
+        bool[]? failOverBefore = null;
+        foreach (var c in ordered)
         {
-            if (KeepsRedundancy(inst, c.P, c.S)) { best = c.Score; bp = c.P; bs = c.S; break; }
+            if (KeepsRedundancy(inst, c.P, c.S, ref failOverBefore)) { best = c.Score; bp = c.P; bs = c.S; break; }
             Fail(FailMode.N1);
         }
         string info = string.Join(", ", fails.OrderBy(k => k.Key).Select(k => $"Fail{(k.Key == FailMode.Cpu ? "CPU" : k.Key.ToString())}: {k.Value}"));

@@ -20,15 +20,16 @@ public static class CapacityPlanner
     };
 
     /// <summary>
-    /// The most frequent failure; between equally frequent ones, the one hspace lists last
-    /// (as Ganeti's hspace decides, e.g. N+1 over memory over disk).
+    /// The most frequent failure, the reason hspace reports; between equally frequent ones,
+    /// the one hspace lists first (memory over disk over N+1). Tiered mode breaks ties the
+    /// other way when it picks the resource to shrink (<see cref="ByLikelihood"/>).
     /// </summary>
     public static FailMode MostLikely(IReadOnlyDictionary<FailMode, int> failures)
     {
         var top = FailMode.Internal;
         int best = 0;
         foreach (var f in ReportOrder)
-            if (failures.TryGetValue(f, out var c) && c > 0 && c >= best) { best = c; top = f; }
+            if (failures.TryGetValue(f, out var c) && c > best) { best = c; top = f; }
         return top;
     }
 

@@ -68,6 +68,19 @@ public static partial class HToolsCli
         return ms + "e" + exp.ToString(inv);
     }
 
+    /// <summary>
+    /// A fixed-point figure as Ganeti prints it (Haskell's printf "%.8f"): the shortest decimal
+    /// that identifies the double, rounded half to even. This differs from .NET's "F8", which
+    /// rounds the exact binary value: 0.119921875 (just below in binary) is 0.11992188 in Ganeti.
+    /// </summary>
+    internal static string ShowFixed(double x, int decimals = 8)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (double.IsNaN(x) || double.IsInfinity(x) || Math.Abs(x) >= 7e27) return x.ToString("F" + decimals.ToString(inv), inv);
+        var shortest = decimal.Parse(x.ToString("R", inv), System.Globalization.NumberStyles.Float, inv);
+        return Math.Round(shortest, decimals, MidpointRounding.ToEven).ToString("F" + decimals.ToString(inv), inv);
+    }
+
     /// <summary>hspace's cluster figures with one prefix (INI, FIN or TRL).</summary>
     private static void HspaceStats(Action<string, object> key, string pfx, IReadOnlyList<Node> nodes, int instances, double score)
     {
@@ -80,24 +93,24 @@ public static partial class HToolsCli
         long spnTot = on.Sum(n => (long)n.State.TSpindles), spnFree = on.Sum(n => (long)n.State.FSpindles);
         long vcpuTot = on.Sum(n => (long)n.State.HiCpu), cpuInst = on.Sum(n => (long)n.State.UCpu);
         double Eff(long a, long b) => b == 0 ? 0 : (double)a / b;
-        key(pfx + "_SCORE", F("{0:F8}", score));
+        key(pfx + "_SCORE", ShowFixed(score));
         key(pfx + "_INST_CNT", instances);
         key(pfx + "_MEM_FREE", memFree);
         key(pfx + "_MEM_AVAIL", memAvail);
         key(pfx + "_MEM_RESVD", memFree - memAvail);
         key(pfx + "_MEM_INST", memInst);
         key(pfx + "_MEM_OVERHEAD", tmem - memFree - memInst);
-        key(pfx + "_MEM_EFF", F("{0:F8}", Eff(memInst, tmem)));
+        key(pfx + "_MEM_EFF", ShowFixed(Eff(memInst, tmem)));
         key(pfx + "_DSK_FREE", dskFree);
         key(pfx + "_DSK_AVAIL", dskAvail);
         key(pfx + "_DSK_RESVD", dskFree - dskAvail);
         key(pfx + "_DSK_INST", tdsk - dskFree);
-        key(pfx + "_DSK_EFF", F("{0:F8}", Eff(tdsk - dskFree, tdsk)));
+        key(pfx + "_DSK_EFF", ShowFixed(Eff(tdsk - dskFree, tdsk)));
         key(pfx + "_SPN_FREE", spnFree);
         key(pfx + "_SPN_INST", spnTot - spnFree);
-        key(pfx + "_SPN_EFF", F("{0:F8}", Eff(spnTot - spnFree, spnTot)));
+        key(pfx + "_SPN_EFF", ShowFixed(Eff(spnTot - spnFree, spnTot)));
         key(pfx + "_CPU_INST", cpuInst);
-        key(pfx + "_CPU_EFF", F("{0:F8}", Eff(cpuInst, vcpuTot)));
+        key(pfx + "_CPU_EFF", ShowFixed(Eff(cpuInst, vcpuTot)));
         key(pfx + "_MNODE_MEM_AVAIL", on.Count == 0 ? 0 : on.Max(n => (long)n.State.AvailMem));
         key(pfx + "_MNODE_DSK_AVAIL", on.Count == 0 ? 0 : on.Max(n => (long)n.State.AvailDisk));
     }
@@ -175,7 +188,7 @@ public static partial class HToolsCli
             Key("SPEC_SPN", std.SpindleUse); Key("SPEC_RQN", DiskTemplates.RequiredNodes(template));
             Key("SPEC_DISK_TEMPLATE", DiskTemplates.ToRaw(template));
             HspaceStats(Key, "FIN", copy.Nodes, baseCount + r.Allocated, r.FinalScore);
-            Key("ALLOC_USAGE", F("{0:F8}", baseCount + r.Allocated == 0 ? 0 : (double)baseCount / (baseCount + r.Allocated)));
+            Key("ALLOC_USAGE", ShowFixed(baseCount + r.Allocated == 0 ? 0 : (double)baseCount / (baseCount + r.Allocated)));
             Key("ALLOC_INSTANCES", r.Allocated);
             Key("ALLOC_FAIL_REASON", r.FailReason.Length == 0 ? "FailNone" : r.FailReason);
             foreach (var (f, c) in CapacityPlanner.FailureCounts(r.LastFailures))

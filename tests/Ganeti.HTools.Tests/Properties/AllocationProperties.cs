@@ -42,7 +42,7 @@ public sealed class AllocationProperties
         });
 
     [Fact]
-    public void EveryPlacementPassesTheNodeChecksAndKeepsTheClusterRedundant()
+    public void EveryPlacementPassesTheNodeChecksAndKeepsTheClusterAsRedundantAsHailRequires()
     {
         int placed = 0, refused = 0;
         Prop.ForAll(Requests.ToArbitrary(), r =>
@@ -53,6 +53,7 @@ public sealed class AllocationProperties
             {
                 var inst = NewInstance(k, r);
                 int want = r.Template == "drbd" ? 2 : 1;
+                var couldFailOver = cd.Nodes.Select(n => GlobalN1.CanFailOver(cd, n)).ToArray();
                 var result = alloc.Allocate(inst, want);
                 if (!result.Success) { refused++; continue; }
                 placed++;
@@ -71,7 +72,13 @@ public sealed class AllocationProperties
                 else if (result.Secondary >= 0) return false;
                 if (cd.Groups[p.Group].AllocPolicy == AllocPolicy.Unallocable) return false;
                 alloc.Place(inst, result.Primary, result.Secondary);
-                if (!GlobalN1.Redundant(cd)) return false;
+                // Hail's capacity rule: a new drbd instance keeps every drbd failover that was
+                // possible possible; any other new instance leaves every node evacuable.
+                if (want == 2)
+                {
+                    if (cd.Nodes.Any(n => couldFailOver[n.Index] && !GlobalN1.CanFailOver(cd, n))) return false;
+                }
+                else if (!GlobalN1.Redundant(cd)) return false;
             }
             return true;
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(60));

@@ -36,6 +36,7 @@ public static class InstanceDataTransfer
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FailureGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Runs the transfers one after the other. For each it returns whether data was sent: false
@@ -114,10 +115,23 @@ public static class InstanceDataTransfer
         {
             var sender = await StatusAsync(master, source, exportName, ct).ConfigureAwait(false);
             var receiver = await StatusAsync(master, target, importName, ct).ConfigureAwait(false);
-            if (sender.Done && !sender.Success)
-                throw GanetiException.Exec($"{label}: sending from {source.Name} failed: {sender.Error}");
-            if (receiver.Done && !receiver.Success)
-                throw GanetiException.Exec($"{label}: receiving on {target.Name} failed: {receiver.Error}");
+            if ((sender.Done && !sender.Success) || (receiver.Done && !receiver.Success))
+            {
+                // One end failing usually ends the other (a receiver refusing the data breaks the
+                // sender's connection): give the other end a moment to finish, so that the cause is
+                // reported and not only its consequence.
+                var deadline = DateTime.UtcNow + FailureGrace;
+                while (!(sender.Done && receiver.Done) && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(PollInterval, ct).ConfigureAwait(false);
+                    if (!sender.Done) sender = await StatusAsync(master, source, exportName, ct).ConfigureAwait(false);
+                    if (!receiver.Done) receiver = await StatusAsync(master, target, importName, ct).ConfigureAwait(false);
+                }
+                var errors = new List<string>();
+                if (receiver.Done && !receiver.Success) errors.Add($"receiving on {target.Name} failed: {receiver.Error}");
+                if (sender.Done && !sender.Success) errors.Add($"sending from {source.Name} failed: {sender.Error}");
+                throw GanetiException.Exec($"{label}: {string.Join("; ", errors)}");
+            }
             if (sender.Done && receiver.Done)
             {
                 if (sender.Checksum != receiver.Checksum || sender.Bytes != receiver.Bytes)

@@ -34,6 +34,29 @@ public static class GanetiTools
         return (p.ExitCode, so.Result, se.Result);
     }
 
+    private const string HailPath = "/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail";
+
+    /// <summary>Ganeti's hail on an IAllocator input: its JSON answer.</summary>
+    public static System.Text.Json.Nodes.JsonObject Hail(string input)
+    {
+        if (!File.Exists(HailPath))
+            Assert.Fail($"Ganeti's hail was not found at {HailPath}; these comparison tests need apt-get install ganeti-htools-3.0");
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, input);
+            var psi = new ProcessStartInfo(HailPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add(file);
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            var o = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"hail failed: {err.Result}");
+            return System.Text.Json.Nodes.JsonNode.Parse(o)!.AsObject();
+        }
+        finally { File.Delete(file); }
+    }
+
     public static (int Code, string Out, string Err) RunOurs(string tool, params string[] args)
     {
         var o = new StringWriter();

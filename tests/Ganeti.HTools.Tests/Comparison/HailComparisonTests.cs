@@ -7,21 +7,8 @@ using Ganeti.HTools.Text;
 namespace Ganeti.HTools.Tests.Comparison;
 
 /// <summary>Sends the same IAllocator requests to Ganeti's hail and to ours.</summary>
-public sealed class HailComparisonTests : IDisposable
+public sealed class HailComparisonTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("htools-hail").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private const string HailPath = "/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail";
-
-    private static string RequireHail()
-    {
-        if (!File.Exists(HailPath))
-            Assert.Fail($"Ganeti's hail was not found at {HailPath}; these comparison tests need apt-get install ganeti-htools-3.0");
-        return HailPath;
-    }
-
     private static JsonObject AllocRequest(string name, int mem, int disk, int vcpus, string template) => new()
     {
         ["type"] = "allocate", ["name"] = name, ["required_nodes"] = template == "drbd" ? 2 : 1,
@@ -29,18 +16,6 @@ public sealed class HailComparisonTests : IDisposable
         ["nics"] = new JsonArray(), ["vcpus"] = vcpus, ["memory"] = mem, ["spindle_use"] = 1,
         ["disk_template"] = template, ["os"] = "noop", ["tags"] = new JsonArray(), ["hypervisor"] = "kvm",
     };
-
-    private JsonObject RunHail(string input)
-    {
-        var file = Path.Combine(_dir, Guid.NewGuid() + ".json");
-        File.WriteAllText(file, input);
-        var psi = new System.Diagnostics.ProcessStartInfo(RequireHail()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(file);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var o = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return JsonNode.Parse(o)!.AsObject();
-    }
 
     public static TheoryData<int, int, int, int, string> Cases() => new()
     {
@@ -60,7 +35,7 @@ public sealed class HailComparisonTests : IDisposable
         var shape = new ClusterShape { Nodes = nodes, Instances = insts, Seed = seed, Skew = 0.2, DownInstances = false };
         var raw = TextLoader.Parse(ClusterGenerator.Generate(shape));
         var input = IAllocatorInput.Build(raw, AllocRequest("new1.example.com", mem, 10240, 2, template));
-        var theirs = RunHail(input);
+        var theirs = GanetiTools.Hail(input);
         var ours = JsonNode.Parse(IAllocatorService.Process(input))!.AsObject();
         if ((bool)theirs["success"]!)
             Assert.True((bool)ours["success"]!, $"hail allocated but we did not: {ours["info"]}");

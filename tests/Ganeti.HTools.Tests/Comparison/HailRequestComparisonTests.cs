@@ -13,14 +13,8 @@ namespace Ganeti.HTools.Tests.Comparison;
 /// return passes the node checks (memory, disk, CPU ratio, spindles, exclusion tags) when applied
 /// in order to the cluster.
 /// </summary>
-public sealed class HailRequestComparisonTests : IDisposable
+public sealed class HailRequestComparisonTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("htools-hailreq").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, true);
-
-    private const string HailPath = "/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail";
-
     public static TheoryData<string> Shapes()
     {
         var data = HbalComparisonTests.Shapes();
@@ -33,27 +27,11 @@ public sealed class HailRequestComparisonTests : IDisposable
         return data;
     }
 
-    private JsonObject Hail(string input)
-    {
-        if (!File.Exists(HailPath))
-            Assert.Fail($"Ganeti's hail was not found at {HailPath}; these comparison tests need apt-get install ganeti-htools-3.0");
-        var file = Path.Combine(_dir, Guid.NewGuid() + ".json");
-        File.WriteAllText(file, input);
-        var psi = new System.Diagnostics.ProcessStartInfo(HailPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(file);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        var o = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"hail failed: {err.Result}");
-        return JsonNode.Parse(o)!.AsObject();
-    }
-
     /// <summary>Both answers to the same request on the same cluster text.</summary>
-    private (JsonObject Theirs, JsonObject Ours) Both(string text, JsonObject request)
+    private static (JsonObject Theirs, JsonObject Ours) Both(string text, JsonObject request)
     {
         var input = IAllocatorInput.Build(TextLoader.Parse(text), request);
-        return (Hail(input), JsonNode.Parse(IAllocatorService.Process(input))!.AsObject());
+        return (GanetiTools.Hail(input), JsonNode.Parse(IAllocatorService.Process(input))!.AsObject());
     }
 
     private static ClusterData Load(string text) => ClusterLoader.Finish(TextLoader.Parse(text), new LoadOptions());

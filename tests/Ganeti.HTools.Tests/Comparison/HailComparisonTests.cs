@@ -9,13 +9,12 @@ namespace Ganeti.HTools.Tests.Comparison;
 /// <summary>Sends the same IAllocator requests to Ganeti's hail and to ours.</summary>
 public sealed class HailComparisonTests
 {
-    private static JsonObject AllocRequest(string name, int mem, int disk, int vcpus, string template) => new()
+    private static JsonObject AllocRequest(string name, int mem, int disk, int vcpus, string template)
     {
-        ["type"] = "allocate", ["name"] = name, ["required_nodes"] = template == "drbd" ? 2 : 1,
-        ["disk_space_total"] = disk, ["disks"] = new JsonArray(new JsonObject { ["size"] = disk, ["mode"] = "rw" }),
-        ["nics"] = new JsonArray(), ["vcpus"] = vcpus, ["memory"] = mem, ["spindle_use"] = 1,
-        ["disk_template"] = template, ["os"] = "noop", ["tags"] = new JsonArray(), ["hypervisor"] = "kvm",
-    };
+        var request = NewInstanceRequest.Of(name, mem, disk, vcpus, template);
+        request["type"] = "allocate";
+        return request;
+    }
 
     public static TheoryData<int, int, int, int, string> Cases() => new()
     {

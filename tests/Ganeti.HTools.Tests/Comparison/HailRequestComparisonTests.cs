@@ -196,14 +196,6 @@ public sealed class HailRequestComparisonTests
         }
     }
 
-    private static JsonObject NewInstance(string name, int mem, int disk, int vcpus, string template) => new()
-    {
-        ["name"] = name, ["required_nodes"] = template == "drbd" ? 2 : 1,
-        ["disk_space_total"] = disk, ["disks"] = new JsonArray(new JsonObject { ["size"] = disk, ["mode"] = "rw" }),
-        ["nics"] = new JsonArray(), ["vcpus"] = vcpus, ["memory"] = mem, ["spindle_use"] = 1,
-        ["disk_template"] = template, ["os"] = "noop", ["tags"] = new JsonArray(), ["hypervisor"] = "kvm",
-    };
-
     [Theory]
     [MemberData(nameof(Shapes))]
     public void MultiAllocationPlacesEveryInstanceHailPlacesAndEachFits(string shapeJson)
@@ -212,7 +204,7 @@ public sealed class HailRequestComparisonTests
         foreach (var template in new[] { "drbd", "plain" })
         {
             var wanted = new[] { 2048, 8192, 4096, 16384, 1024, 12288 }
-                .Select((mem, k) => NewInstance($"new{k}.example.com", mem, 20480 * (k % 3 + 1), k % 4 + 1, template)).ToList();
+                .Select((mem, k) => NewInstanceRequest.Of($"new{k}.example.com", mem, 20480 * (k % 3 + 1), k % 4 + 1, template)).ToList();
             var request = new JsonObject
             {
                 ["type"] = "multi-allocate",

@@ -32,14 +32,8 @@ public sealed class AllocationProperties
         }, imem, disk, vcpus, template, count);
 
     private static Instance NewInstance(int k, Request r) =>
-        IAllocatorInput.ParseBaseInstance($"new{k}.example.com", new System.Text.Json.Nodes.JsonObject
-        {
-            ["disk_space_total"] = r.Template == "diskless" ? 0 : r.Disk,
-            ["disks"] = r.Template == "diskless" ? new System.Text.Json.Nodes.JsonArray()
-                : new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["size"] = r.Disk, ["mode"] = "rw" }),
-            ["nics"] = new System.Text.Json.Nodes.JsonArray(), ["vcpus"] = r.Vcpus, ["memory"] = r.Memory, ["spindle_use"] = 1,
-            ["disk_template"] = r.Template, ["os"] = "noop", ["tags"] = new System.Text.Json.Nodes.JsonArray(), ["hypervisor"] = "kvm",
-        });
+        IAllocatorInput.ParseBaseInstance($"new{k}.example.com",
+            Comparison.NewInstanceRequest.Of($"new{k}.example.com", r.Memory, r.Disk, r.Vcpus, r.Template));
 
     [Fact]
     public void EveryPlacementPassesTheNodeChecksAndKeepsTheClusterAsRedundantAsHailRequires()

@@ -46,14 +46,9 @@ public sealed class MigrationLabTests(MigrationLabFixture lab, ITestOutputHelper
     {
         await using var m = new LabMaster(lab, ["kvm"], new()
         {
-            ["kvm"] = new()
+            ["kvm"] = new(TestGuest.KvmHvparams())
             {
-                ["kvm_path"] = J(TestGuest.Qemu),
-                ["kvm_flag"] = J("disabled"),
-                ["kernel_path"] = J(TestGuest.Kernel),
-                ["initrd_path"] = J(TestGuest.Initrd),
                 ["kernel_args"] = J("quiet"),
-                ["root_path"] = J(""),
                 ["migration_bandwidth"] = J(64),
             },
         });

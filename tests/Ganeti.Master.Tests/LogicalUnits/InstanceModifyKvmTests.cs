@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ganeti.Core.Jobs;
 using Ganeti.Master.Tests.TestSupport;
@@ -10,8 +9,6 @@ namespace Ganeti.Master.Tests.LogicalUnits;
 [Collection(KvmClusterCollection.Name)]
 public class InstanceModifyKvmTests
 {
-    private static JsonElement J<T>(T v) => JsonSerializer.SerializeToElement(v);
-
     private static async Task<long?> RamAsync(TestCluster c, string name)
     {
         var r = await c.Service.QueryAsync("instance", ["oper_ram"], new JsonArray("=", "name", name), CancellationToken.None);
@@ -32,14 +29,7 @@ public class InstanceModifyKvmTests
     {
         await using var c = new TestCluster(hypervisors: ["kvm", "fake"], hvparams: new()
         {
-            ["kvm"] = new()
-            {
-                ["kvm_path"] = J(TestGuest.Qemu),
-                ["kvm_flag"] = J("disabled"),
-                ["kernel_path"] = J(TestGuest.Kernel),
-                ["initrd_path"] = J(TestGuest.Initrd),
-                ["root_path"] = J(""),
-            },
+            ["kvm"] = TestGuest.KvmHvparams(),
         });
         var create = TestCluster.Create("vm1", extra: new
         {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ganeti.Core.Jobs;
 using Ganeti.Master.Tests.TestSupport;
@@ -13,8 +12,6 @@ namespace Ganeti.Master.Tests.LogicalUnits;
 [Collection(KvmClusterCollection.Name)]
 public class KvmClusterTests
 {
-    private static JsonElement J<T>(T v) => JsonSerializer.SerializeToElement(v);
-
     private static async Task<(string? Status, long? Ram)> LiveAsync(TestCluster c, string name)
     {
         var r = await c.Service.QueryAsync("instance", ["status", "oper_ram"], new JsonArray("=", "name", name), CancellationToken.None);
@@ -26,14 +23,7 @@ public class KvmClusterTests
     {
         await using var c = new TestCluster(hypervisors: ["kvm", "fake"], hvparams: new()
         {
-            ["kvm"] = new()
-            {
-                ["kvm_path"] = J(TestGuest.Qemu),
-                ["kvm_flag"] = J("disabled"),
-                ["kernel_path"] = J(TestGuest.Kernel),
-                ["initrd_path"] = J(TestGuest.Initrd),
-                ["root_path"] = J(""),
-            },
+            ["kvm"] = TestGuest.KvmHvparams(),
         });
         var create = TestCluster.Create("vm1", extra: new { hypervisor = "kvm", hvparams = new { kernel_args = "quiet" }, beparams = new { memory = 96 } });
         create["nics"] = new JsonArray();
@@ -94,14 +84,7 @@ public class KvmClusterTests
     {
         await using var c = new TestCluster(hypervisors: ["kvm"], hvparams: new()
         {
-            ["kvm"] = new()
-            {
-                ["kvm_path"] = J(TestGuest.Qemu),
-                ["kvm_flag"] = J("disabled"),
-                ["kernel_path"] = J(TestGuest.Kernel),
-                ["initrd_path"] = J(TestGuest.Initrd),
-                ["root_path"] = J(""),
-            },
+            ["kvm"] = TestGuest.KvmHvparams(),
         });
         c.AddOs("layered", variants: ["big", "small"]);
         async Task Modify(object fields)

@@ -86,15 +86,8 @@ public sealed class KvmLab : IAsyncDisposable
     public static InstanceSpec Instance(string name, Action<Dictionary<string, JsonElement>>? hv = null,
         long memory = 128, string mac = "aa:00:00:12:34:56", IReadOnlyList<DiskSpec>? disks = null, int? networkPort = null)
     {
-        var hvparams = new Dictionary<string, JsonElement>
-        {
-            ["kvm_path"] = J(TestGuest.Qemu),
-            ["kvm_flag"] = J("disabled"),
-            ["kernel_path"] = J(TestGuest.Kernel),
-            ["initrd_path"] = J(TestGuest.Initrd),
-            ["kernel_args"] = J("quiet"),
-            ["root_path"] = J(""),
-        };
+        var hvparams = TestGuest.KvmHvparams();
+        hvparams["kernel_args"] = J("quiet");
         hv?.Invoke(hvparams);
         return new InstanceSpec
         {

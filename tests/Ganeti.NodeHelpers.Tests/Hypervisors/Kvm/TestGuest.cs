@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace Ganeti.NodeHelpers.Tests.Hypervisors.Kvm;
 
@@ -19,6 +20,19 @@ public static class TestGuest
 
     public static string Kernel => Built.Value.Kernel;
     public static string Initrd => Built.Value.Initrd;
+
+    /// <summary>
+    /// The kvm hypervisor parameters that boot the test guest: its kernel and initramfs, no root
+    /// device, and kvm_flag disabled (TCG), since /dev/kvm here does not boot guests.
+    /// </summary>
+    public static Dictionary<string, JsonElement> KvmHvparams() => new()
+    {
+        ["kvm_path"] = JsonSerializer.SerializeToElement(Qemu),
+        ["kvm_flag"] = JsonSerializer.SerializeToElement("disabled"),
+        ["kernel_path"] = JsonSerializer.SerializeToElement(Kernel),
+        ["initrd_path"] = JsonSerializer.SerializeToElement(Initrd),
+        ["root_path"] = JsonSerializer.SerializeToElement(""),
+    };
 
     public static string RepositoryRoot
     {

@@ -150,10 +150,16 @@ public static partial class HToolsCli
             return 1;
         }
         var text = Text.TextSerializer.Serialize(cd);
-        // Both runs always happen: the tiered one from the policy's maximum spec unless --tiered-alloc is given.
+        // Each run starts from the cluster as loaded, on a copy of its own.
+        (ClusterData Copy, CapacityResult Result) Capacity(ISpec spec, bool tiered)
         {
             var copy = ClusterLoader.Finish(Text.TextLoader.Parse(text), LoadOptionsOf(o));
-            var r = CapacityPlanner.Run(copy, tspec, template, tiered: true, limit: o.MaxLength >= 0 ? o.MaxLength : 100_000, independentGroups: o.IndependentGroups, acceptExistingErrors: o.AcceptExisting, spindleUse: o.SpindleUse ?? pol.Std.SpindleUse);
+            return (copy, CapacityPlanner.Run(copy, spec, template, tiered, limit: o.MaxLength >= 0 ? o.MaxLength : 100_000,
+                independentGroups: o.IndependentGroups, acceptExistingErrors: o.AcceptExisting, spindleUse: o.SpindleUse ?? pol.Std.SpindleUse));
+        }
+        // Both runs always happen: the tiered one from the policy's maximum spec unless --tiered-alloc is given.
+        {
+            var (copy, r) = Capacity(tspec, tiered: true);
             Key("TSPEC_INI_MEM", tspec.MemorySize); Key("TSPEC_INI_DSK", tspec.DiskSize); Key("TSPEC_INI_CPU", tspec.CpuCount);
             Key("TSPEC_INI_SPN", tspec.SpindleUse); Key("TSPEC_INI_RQN", DiskTemplates.RequiredNodes(template));
             Key("TSPEC_INI_DISK_TEMPLATE", DiskTemplates.ToRaw(template));
@@ -182,8 +188,7 @@ public static partial class HToolsCli
             Table("Tiered allocation status", copy.Nodes);
         }
                 {
-            var copy = ClusterLoader.Finish(Text.TextLoader.Parse(text), LoadOptionsOf(o));
-            var r = CapacityPlanner.Run(copy, std, template, tiered: false, limit: o.MaxLength >= 0 ? o.MaxLength : 100_000, independentGroups: o.IndependentGroups, acceptExistingErrors: o.AcceptExisting, spindleUse: o.SpindleUse ?? pol.Std.SpindleUse);
+            var (copy, r) = Capacity(std, tiered: false);
             Key("SPEC_MEM", std.MemorySize); Key("SPEC_DSK", std.DiskSize); Key("SPEC_CPU", std.CpuCount);
             Key("SPEC_SPN", std.SpindleUse); Key("SPEC_RQN", DiskTemplates.RequiredNodes(template));
             Key("SPEC_DISK_TEMPLATE", DiskTemplates.ToRaw(template));

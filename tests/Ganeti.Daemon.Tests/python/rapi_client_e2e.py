@@ -2,23 +2,18 @@
 python3-ganeti-rapi), unchanged. Usage: rapi_client_e2e.py PORT USER PASSWORD NODE OS.
 Prints one line per step; exits non-zero at the first failed expectation."""
 import sys
-import pycurl
 from ganeti.rapi import client
+import rapi_e2e
+from rapi_e2e import step
 
 port, user, password, node, os_name = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-pycurl.global_init(pycurl.GLOBAL_ALL)
-c = client.GanetiRapiClient("127.0.0.1", port=int(port), username=user, password=password)
-
-
-def step(name, value):
-    print("%s: %r" % (name, value))
-    sys.stdout.flush()
-    return value
+c = rapi_e2e.connect(port, user, password)
 
 
 def wait(job):
-    assert c.WaitForJobCompletion(job, period=0.2, retries=300), "job %s did not succeed: %r" % (job, c.GetJobStatus(job))
-    return c.GetJobStatus(job)
+    status = rapi_e2e.wait(c, job)
+    assert status["status"] == "success", "job %s did not succeed: %r" % (job, status)
+    return status
 
 
 assert step("version", c.GetVersion()) == 2

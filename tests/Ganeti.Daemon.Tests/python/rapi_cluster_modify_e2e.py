@@ -2,23 +2,15 @@
 (Debian's python3-ganeti-rapi), unchanged: ModifyCluster, a dry run, refusals, and ModifyGroup.
 Usage: rapi_cluster_modify_e2e.py PORT USER PASSWORD. Exits non-zero at the first failed expectation."""
 import sys
-import pycurl
 from ganeti.rapi import client
+import rapi_e2e
+from rapi_e2e import step
 
-port, user, password = sys.argv[1], sys.argv[2], sys.argv[3]
-pycurl.global_init(pycurl.GLOBAL_ALL)
-c = client.GanetiRapiClient("127.0.0.1", port=int(port), username=user, password=password)
-
-
-def step(name, value):
-    print("%s: %r" % (name, value))
-    sys.stdout.flush()
-    return value
+c = rapi_e2e.connect(sys.argv[1], sys.argv[2], sys.argv[3])
 
 
 def wait(job):
-    c.WaitForJobCompletion(job, period=0.2, retries=300)
-    return c.GetJobStatus(job)
+    return rapi_e2e.wait(c, job)
 
 
 before = c.GetInfo()

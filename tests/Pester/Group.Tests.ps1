@@ -239,6 +239,19 @@ Describe 'Invoke-GntGroupEvacuation' {
     }
 }
 
+Describe 'Tags of node groups' {
+    It 'are added, listed and removed through groups piped from Get-GntGroup' {
+        Get-GntGroup 'pester-rack1' | Add-GntTag -Tag 'rack:1', 'pester:grp'
+        (Get-GntGroup 'pester-rack1').Tags | Sort-Object | Should -Be @('pester:grp', 'rack:1')
+        $tags = Get-GntGroup 'pester-rack1' | Get-GntTag 'rack:*'
+        $tags.Tag | Should -Be 'rack:1'
+        $tags.Kind | Should -Be 'Group'
+        $tags.Name | Should -Be 'pester-rack1'
+        Get-GntGroup 'pester-rack1' | Remove-GntTag -Tag 'rack:1', 'pester:grp' -Confirm:$false
+        (Get-GntGroup 'pester-rack1').Tags | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Remove-GntGroup' {
     It 'asks for confirmation: its impact is High' {
         [System.Management.Automation.CommandMetadata]::new((Get-Command Remove-GntGroup)).ConfirmImpact | Should -Be 'High'

@@ -8,10 +8,10 @@ BeforeAll {
 }
 
 Describe 'The GanetiCluster module' {
-    It 'exports the forty-one cmdlets of its manifest' {
+    It 'exports the forty-eight cmdlets of its manifest' {
         $manifest = Import-PowerShellDataFile (Join-Path (Get-GntTestModulePath) 'GanetiCluster.psd1')
         ($commands.Name | Sort-Object) | Should -Be ($manifest.CmdletsToExport | Sort-Object)
-        $commands.Count | Should -Be 41
+        $commands.Count | Should -Be 48
     }
 
     It 'passes Test-ModuleManifest' {
@@ -22,7 +22,8 @@ Describe 'The GanetiCluster module' {
         'Connect-GntCluster', 'Disconnect-GntCluster', 'Get-GntCluster', 'Get-GntNode', 'New-GntInstance', 'Get-GntInstance',
         'Start-GntInstance', 'Stop-GntInstance', 'Restart-GntInstance', 'Remove-GntInstance', 'Rename-GntInstance', 'Get-GntOS',
         'Get-GntJob', 'Wait-GntJob', 'Watch-GntJob', 'Stop-GntJob', 'Receive-GntJob', 'Add-GntTag', 'Remove-GntTag', 'Get-GntTag',
-        'Add-GntNode', 'Remove-GntNode', 'Set-GntNode', 'Set-GntInstance', 'Suspend-GntNode', 'Resume-GntNode', 'Set-GntCluster'
+        'Add-GntNode', 'Remove-GntNode', 'Set-GntNode', 'Set-GntInstance', 'Suspend-GntNode', 'Resume-GntNode', 'Set-GntCluster',
+        'Get-GntGroup', 'New-GntGroup', 'Set-GntGroup', 'Rename-GntGroup', 'Remove-GntGroup', 'Move-GntNode', 'Invoke-GntGroupEvacuation'
     ) {
         $help = Get-Help $_ -Full
         $help.Synopsis | Should -Match 'gnt-|Ganeti'

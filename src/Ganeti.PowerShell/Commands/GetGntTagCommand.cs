@@ -32,9 +32,10 @@ public sealed class GetGntTagCommand : GntCmdlet
 
     /// <summary>Tags of these node groups.</summary>
     [Parameter(Mandatory = true, ParameterSetName = GroupSet)]
+    [ArgumentCompleter(typeof(Completers.GroupNameCompleter))]
     public string[]? Group { get; set; }
 
-    /// <summary>An instance, node or cluster object from the pipeline.</summary>
+    /// <summary>An instance, node, node group or cluster object from the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 

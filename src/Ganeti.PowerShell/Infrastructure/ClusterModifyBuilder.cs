@@ -75,7 +75,7 @@ public static class ClusterModifyBuilder
         return result;
     }
 
-    private static JsonObject PerName(IDictionary d, string parameter, string what, Func<IDictionary, string, JsonNode> inner,
+    internal static JsonObject PerName(IDictionary d, string parameter, string what, Func<IDictionary, string, JsonNode> inner,
         bool allowNull = false, bool keepCase = false)
     {
         var o = new JsonObject();
@@ -95,7 +95,7 @@ public static class ClusterModifyBuilder
         return o;
     }
 
-    private static JsonObject Params(IDictionary d, string parameter)
+    internal static JsonObject Params(IDictionary d, string parameter)
     {
         var o = new JsonObject();
         foreach (DictionaryEntry e in d)

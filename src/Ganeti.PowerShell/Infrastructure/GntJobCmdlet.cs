@@ -151,7 +151,7 @@ public abstract class GntJobCmdlet : GntCmdlet
     /// Writes the jobs a finished job submitted (Ganeti's result with jobs: "jobs" holds one
     /// [true, id] or [false, error] per job), each as it is now; a refused one is an error.
     /// </summary>
-    protected void WriteFollowUpJobs(Submitted submitted, GntJob job, string noneMessage)
+    protected void WriteFollowUpJobs(Submitted submitted, GntJob job, string noneMessage, string kind = "node")
     {
         var jobs = (job.OpResultJson(0) as JsonObject)?["jobs"] as JsonArray ?? [];
         if (jobs.Count == 0)
@@ -170,8 +170,19 @@ public abstract class GntJobCmdlet : GntCmdlet
                 }
             }
             else
-                WriteFailure(new InvalidOperationException($"The master could not submit a job for node {submitted.Target}: {entry[1]}"), submitted.Target);
+                WriteFailure(new InvalidOperationException($"The master could not submit a job for {kind} {submitted.Target}: {entry[1]}"), submitted.Target);
         }
+    }
+
+    /// <summary>
+    /// Writes the job log's "Warning: ..." lines as warnings: the operation succeeded, but the
+    /// master says something the user should see without -Verbose (a split instance, a policy
+    /// the group's instances no longer meet).
+    /// </summary>
+    protected void WriteJobWarnings(GntJob job)
+    {
+        foreach (var line in job.Log.Where(l => l.Message.StartsWith("Warning:", StringComparison.Ordinal)))
+            WriteWarning($"Job {job.Id}: {line.Message["Warning:".Length..].Trim()}");
     }
 
     /// <summary>Writes the instance as it is now (for -PassThru and New-).</summary>
@@ -180,6 +191,19 @@ public abstract class GntJobCmdlet : GntCmdlet
         try
         {
             WriteObject(Run(ct => Client.GetInstanceAsync(name, ct)));
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            WriteFailure(ex, name);
+        }
+    }
+
+    /// <summary>Writes the node group as it is now (for -PassThru and New-).</summary>
+    protected void WriteCurrentGroup(string name)
+    {
+        try
+        {
+            WriteObject(Run(ct => Client.GetGroupAsync(name, ct)));
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {

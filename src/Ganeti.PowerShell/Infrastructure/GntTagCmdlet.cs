@@ -33,9 +33,10 @@ public abstract class GntTagCmdlet : GntJobCmdlet
 
     /// <summary>Tags of these node groups.</summary>
     [Parameter(Mandatory = true, ParameterSetName = GroupSet)]
+    [ArgumentCompleter(typeof(GroupNameCompleter))]
     public string[]? Group { get; set; }
 
-    /// <summary>An instance, node, cluster or tag object from the pipeline.</summary>
+    /// <summary>An instance, node, node group, cluster or tag object from the pipeline.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
     public PSObject? InputObject { get; set; }
 
@@ -60,7 +61,7 @@ public abstract class GntTagCmdlet : GntJobCmdlet
                 if (target is null)
                 {
                     WriteFailure(new GntErrorInfo("GntTagTargetInvalid", "InvalidType", false,
-                        $"Cannot tag a {InputObject?.BaseObject?.GetType().Name ?? "null"}: pipe instances, nodes, the cluster or tags."), InputObject);
+                        $"Cannot tag a {InputObject?.BaseObject?.GetType().Name ?? "null"}: pipe instances, nodes, node groups, the cluster or tags."), InputObject);
                     yield break;
                 }
                 yield return target;

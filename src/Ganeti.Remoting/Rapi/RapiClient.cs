@@ -129,6 +129,56 @@ public sealed class RapiClient : IDisposable
     public Task<long> ModifyNodeAsync(string name, JsonObject changes, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
         SubmitAsync(RapiRequests.ModifyNode(name, changes, dryRun, reason), ct);
 
+    // ---- groups ----------------------------------------------------------------------------
+
+    /// <summary><c>GET /2/groups?bulk=1</c>: all node groups with G_FIELDS in one request.</summary>
+    public async Task<IReadOnlyList<GntGroup>> GetGroupsAsync(CancellationToken ct = default)
+    {
+        var req = RapiRequests.GetGroups(bulk: true);
+        return Objects(req, await SendAsync(req, ct).ConfigureAwait(false)).Select(GntGroup.FromFields).ToList();
+    }
+
+    /// <summary><c>GET /2/groups</c>: names only.</summary>
+    public async Task<IReadOnlyList<string>> GetGroupNamesAsync(CancellationToken ct = default)
+    {
+        var req = RapiRequests.GetGroups(bulk: false);
+        return Names(req, await SendAsync(req, ct).ConfigureAwait(false));
+    }
+
+    /// <summary><c>GET /2/groups/G</c>; a missing group raises <see cref="RapiErrorKind.NotFound"/>.</summary>
+    public async Task<GntGroup> GetGroupAsync(string name, CancellationToken ct = default)
+    {
+        var req = RapiRequests.GetGroup(name);
+        return GntGroup.FromFields(await SendAsync(req, ct).ConfigureAwait(false) as JsonObject ?? throw Protocol(req, "an object"));
+    }
+
+    /// <summary><c>POST /2/groups</c> (gnt-group add); returns the job id.</summary>
+    public Task<long> CreateGroupAsync(GroupCreateSpec spec, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.CreateGroup(spec, dryRun, reason), ct);
+
+    /// <summary><c>DELETE /2/groups/G</c> (gnt-group remove); returns the job id.</summary>
+    public Task<long> DeleteGroupAsync(string name, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.DeleteGroup(name, dryRun, reason), ct);
+
+    /// <summary><c>PUT /2/groups/G/modify</c> (gnt-group modify); returns the job id.</summary>
+    public Task<long> ModifyGroupAsync(string name, GroupModifyOptions changes, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.ModifyGroup(name, changes, dryRun, reason), ct);
+
+    /// <summary><c>PUT /2/groups/G/rename</c> (gnt-group rename); returns the job id.</summary>
+    public Task<long> RenameGroupAsync(string name, string newName, bool dryRun = false, string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.RenameGroup(name, newName, dryRun, reason), ct);
+
+    /// <summary><c>PUT /2/groups/G/assign-nodes</c> (gnt-group assign-nodes); returns the job id.</summary>
+    public Task<long> AssignGroupNodesAsync(string name, IEnumerable<string> nodes, bool force = false, bool dryRun = false,
+        string? reason = null, CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.AssignGroupNodes(name, nodes, force, dryRun, reason), ct);
+
+    /// <summary><c>POST /2/groups/G/evacuate</c> (gnt-group evacuate): the planning job; its result lists the follow-up jobs.</summary>
+    public Task<long> EvacuateGroupAsync(string name, GroupEvacuateOptions options, bool dryRun = false, string? reason = null,
+        CancellationToken ct = default) =>
+        SubmitAsync(RapiRequests.EvacuateGroup(name, options, dryRun, reason), ct);
+
     // ---- instances -------------------------------------------------------------------------
 
     /// <summary><c>PUT /2/instances/I/modify</c>; returns the job id.</summary>

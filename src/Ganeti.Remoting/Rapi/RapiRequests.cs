@@ -68,6 +68,58 @@ public static class RapiRequests
         return new(HttpMethod.Post, $"/2/nodes/{Seg(name)}/modify", Common(dryRun, reason), body);
     }
 
+    public static RapiRequest GetGroups(bool bulk) => new(HttpMethod.Get, "/2/groups", bulk ? Q(("bulk", "1")) : []);
+    public static RapiRequest GetGroup(string name) => new(HttpMethod.Get, $"/2/groups/{Seg(Required(name))}");
+
+    /// <summary><c>POST /2/groups</c> (gnt-group add): the body names the group "name", as Ganeti's RAPI does.</summary>
+    public static RapiRequest CreateGroup(GroupCreateSpec spec, bool dryRun = false, string? reason = null)
+    {
+        Required(spec.Name);
+        return new(HttpMethod.Post, "/2/groups", Common(dryRun, reason), spec.ToBody());
+    }
+
+    /// <summary><c>DELETE /2/groups/G</c> (gnt-group remove): only an empty group can go.</summary>
+    public static RapiRequest DeleteGroup(string name, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Delete, $"/2/groups/{Seg(Required(name))}", Common(dryRun, reason));
+
+    /// <summary><c>PUT /2/groups/G/modify</c> (gnt-group modify) with OP_GROUP_SET_PARAMS's parameters as the body.</summary>
+    public static RapiRequest ModifyGroup(string name, GroupModifyOptions changes, bool dryRun = false, string? reason = null)
+    {
+        if (changes.IsEmpty)
+            throw new ArgumentException("a group modification needs at least one change", nameof(changes));
+        return new(HttpMethod.Put, $"/2/groups/{Seg(Required(name))}/modify", Common(dryRun, reason), changes.ToBody());
+    }
+
+    /// <summary><c>PUT /2/groups/G/rename</c> (gnt-group rename) with {new_name}.</summary>
+    public static RapiRequest RenameGroup(string name, string newName, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Put, $"/2/groups/{Seg(Required(name))}/rename", Common(dryRun, reason),
+            new JsonObject { ["new_name"] = Required(newName) });
+
+    /// <summary>
+    /// <c>PUT /2/groups/G/assign-nodes</c> (gnt-group assign-nodes) with {nodes}; force=1 in the
+    /// query lets the move split instances' nodes across groups, as Ganeti's --force does.
+    /// </summary>
+    public static RapiRequest AssignGroupNodes(string name, IEnumerable<string> nodes, bool force = false, bool dryRun = false,
+        string? reason = null)
+    {
+        var list = nodes.Select(Required).ToList();
+        if (list.Count == 0)
+            throw new ArgumentException("at least one node is needed", nameof(nodes));
+        var q = new List<KeyValuePair<string, string>>();
+        if (force) q.Add(new("force", "1"));
+        if (dryRun) q.Add(new("dry-run", "1"));
+        AddReason(q, reason);
+        return new(HttpMethod.Put, $"/2/groups/{Seg(Required(name))}/assign-nodes", q,
+            new JsonObject { ["nodes"] = new JsonArray(list.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()) });
+    }
+
+    /// <summary>
+    /// <c>POST /2/groups/G/evacuate</c> (gnt-group evacuate): the job that plans the moves; its
+    /// result lists the follow-up jobs, as node evacuation's does.
+    /// </summary>
+    public static RapiRequest EvacuateGroup(string name, GroupEvacuateOptions options, bool dryRun = false, string? reason = null) =>
+        new(HttpMethod.Post, $"/2/groups/{Seg(Required(name))}/evacuate", Common(dryRun, reason), options.ToBody());
+
     public static RapiRequest GetInstances(bool bulk) => new(HttpMethod.Get, "/2/instances", bulk ? Q(("bulk", "1")) : []);
     public static RapiRequest GetInstance(string name) => new(HttpMethod.Get, $"/2/instances/{Seg(name)}");
 
@@ -388,7 +440,7 @@ public static class RapiRequests
     }
 
     private static string Required(string? name) =>
-        string.IsNullOrEmpty(name) ? throw new ArgumentException("a name is required for this tag kind") : name;
+        string.IsNullOrEmpty(name) ? throw new ArgumentException("a name is required (an empty one names nothing)") : name;
 
     private static List<KeyValuePair<string, string>> Common(bool dryRun, string? reason)
     {

@@ -226,6 +226,26 @@ public sealed class ModuleContractTests : IDisposable
     }
 
     [Fact]
+    public void Group_cmdlets_take_group_names_from_the_pipeline_and_Move_GntNode_takes_nodes()
+    {
+        foreach (var name in new[] { "Get-GntGroup", "New-GntGroup", "Set-GntGroup", "Rename-GntGroup", "Remove-GntGroup", "Invoke-GntGroupEvacuation" })
+        {
+            var p = _cmdlets.Single(c => c.Name == name).Parameters.Single(x => x.Name == "Name");
+            Assert.True(p.Sets.All(s => s.ByPropertyName), name);
+            Assert.Contains("GroupName", p.Aliases);
+        }
+        var move = _cmdlets.Single(c => c.Name == "Move-GntNode");
+        var nodes = move.Parameters.Single(x => x.Name == "Name");
+        Assert.True(nodes.Sets.All(s => s.ByPropertyName && s.ByValue));
+        Assert.Contains("NodeName", nodes.Aliases);
+        var group = move.Parameters.Single(x => x.Name == "Group");
+        Assert.True(group.Sets.All(s => s.Mandatory && !s.ByPropertyName && !s.ByValue), "-Group must not bind a piped node's properties");
+        Assert.Equal("High", _cmdlets.Single(c => c.Name == "Remove-GntGroup").ConfirmImpact);
+        Assert.All(_cmdlets.Where(c => c.Noun == "GntGroup" && c.Verb != "Get" || c.Name is "Move-GntNode" or "Invoke-GntGroupEvacuation"),
+            c => Assert.Contains(c.Parameters, p => p.Name == "NoWait"));
+    }
+
+    [Fact]
     public void Every_cmdlet_but_Connect_takes_a_Connection()
     {
         Assert.All(_cmdlets.Where(c => c.Name != "Connect-GntCluster"), c => Assert.Contains(c.Parameters, p => p.Name == "Connection"));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ganeti.HTools.Model;
+using Ganeti.HTools.Text;
 
 namespace Ganeti.HTools.Balancing;
 
@@ -39,8 +40,8 @@ public static class JobPlanner
         string ostr = p.OldSecondary < 0 ? cd.Nodes[p.OldPrimary].Alias : $"{cd.Nodes[p.OldPrimary].Alias}:{cd.Nodes[p.OldSecondary].Alias}";
         string nstr = p.NewSecondary < 0 ? cd.Nodes[p.NewPrimary].Alias : $"{cd.Nodes[p.NewPrimary].Alias}:{cd.Nodes[p.NewSecondary].Alias}";
         var (moves, _) = Describe(cd, p);
-        return string.Format(CultureInfo.InvariantCulture, "  {0,3}. {1} {2} => {3} {4,12:F8} a={5}",
-            pos, inst.Alias.PadRight(imlen), ostr.PadRight(pmlen), nstr.PadRight(pmlen), p.Score, moves);
+        return string.Format(CultureInfo.InvariantCulture, "  {0,3}. {1} {2} => {3} {4,12} a={5}",
+            pos, inst.Alias.PadRight(imlen), ostr.PadRight(pmlen), nstr.PadRight(pmlen), HaskellShow.Fixed(p.Score).PadLeft(12), moves);
     }
 
     public static List<JsonObject> OpCodes(ClusterData cd, Placement p)

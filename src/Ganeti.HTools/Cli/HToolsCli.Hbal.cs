@@ -67,8 +67,8 @@ public static partial class HToolsCli
         if (o.PrintNodes is not null) output.Write("Initial cluster status:\n" + Reports.Nodes(gnodes, o.PrintNodes) + "\n");
         double ini = bal.CurrentScore();
         double opt = bal.OptimalScore();
-        if (o.Verbose > 2) output.Write(F("Initial coefficients: overall {0:F8}\n", ini) + Metrics.PrintStats("  ", gnodes));
-        else output.WriteLine(F("Initial score: {0:F8}", ini));
+        if (o.Verbose > 2) output.Write("Initial coefficients: overall " + HaskellShow.Fixed(ini) + "\n" + Metrics.PrintStats("  ", gnodes));
+        else output.WriteLine("Initial score: " + HaskellShow.Fixed(ini));
         if (ini - opt < o.MinScore)
         {
             output.WriteLine(F("Cluster is already well balanced (initial score {0},\noptimum score due to N+1 reservations {1},\nminimum score {2}).\nNothing to do, exiting",
@@ -82,8 +82,8 @@ public static partial class HToolsCli
         var plan = bal.Run(p => output.WriteLine(JobPlanner.SolutionLine(cd, p, ++pos, nmlen, imlen)));
         double fin = plan.Count > 0 ? plan[^1].Score : ini;
         if (plan.Count == 0) output.WriteLine("No solution found");
-        else if (o.Verbose > 2) output.Write(F("Final coefficients:   overall {0:F8}\n", fin) + Metrics.PrintStats("  ", gnodes));
-        else output.WriteLine(F("Cluster score improved from {0:F8} to {1:F8}", ini, fin));
+        else if (o.Verbose > 2) output.Write("Final coefficients:   overall " + HaskellShow.Fixed(fin) + "\n" + Metrics.PrintStats("  ", gnodes));
+        else output.WriteLine("Cluster score improved from " + HaskellShow.Fixed(ini) + " to " + HaskellShow.Fixed(fin));
         if (o.Verbose >= 1) output.WriteLine(F("Solution length={0}", plan.Count));
         var jobs = plan.Select(p => JobPlanner.ToJob(cd, p)).ToList();
         var sets = JobPlanner.SplitJobs(jobs);

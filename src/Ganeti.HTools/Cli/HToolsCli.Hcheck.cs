@@ -3,6 +3,7 @@ using Ganeti.HTools.Allocation;
 using Ganeti.HTools.Balancing;
 using Ganeti.HTools.Model;
 using Ganeti.HTools.Scoring;
+using Ganeti.HTools.Text;
 
 namespace Ganeti.HTools.Cli;
 
@@ -63,7 +64,7 @@ public static partial class HToolsCli
                 for (int k = 0; k < per.Count; k++)
                 {
                     Stat(F("GROUP_{0}", k), per[k]);
-                    sb.Append(F("HCHECK_{0}_GROUP_{1}_SCORE={2:F8}\n", phase, k, per[k].Score));
+                    sb.Append(F("HCHECK_{0}_GROUP_{1}_SCORE={2}\n", phase, k, HaskellShow.Fixed(per[k].Score)));
                 }
                 Stat("CLUSTER", all);
                 sb.Append(F("HCHECK_{0}_CLUSTER_NEED_REBALANCE={1}\n", phase, needRebalance ? 1 : 0));
@@ -91,7 +92,7 @@ public static partial class HToolsCli
             void Phase(string phase, List<HealthStats> per, HealthStats all)
             {
                 for (int k = 0; k < per.Count; k++)
-                    Block($"Statistics for group {cd.Groups[groups[k]].Name} {phase}", per[k], F("Group score: {0:F8}", per[k].Score));
+                    Block($"Statistics for group {cd.Groups[groups[k]].Name} {phase}", per[k], "Group score: " + HaskellShow.Fixed(per[k].Score));
                 Block($"Cluster statistics {phase}", all, "Cluster is not healthy: " + (needRebalance ? "True" : "False"));
             }
             Phase("initially", initial, initialCluster);

@@ -1,5 +1,6 @@
 using Ganeti.HTools.Model;
 using Ganeti.HTools.Scoring;
+using Ganeti.HTools.Text;
 
 namespace Ganeti.HTools.Cli;
 
@@ -35,7 +36,7 @@ public static partial class HToolsCli
         bool happy = cd.Nodes.All(n => n.Offline || !n.State.FailN1);
         output.WriteLine(happy ? "Cluster is N+1 happy" : "Cluster is N+1 unhappy");
         output.Write("Cluster coefficients:\n" + Metrics.PrintStats("  ", cd.Nodes));
-        output.WriteLine(F("Cluster score: {0:F8}", Metrics.Score(cd.Nodes)));
+        output.WriteLine("Cluster score: " + HaskellShow.Fixed(Metrics.Score(cd.Nodes)));
         if (o.PrintInstances) err.Write("\nInstances instance map:\n" + Reports.Instances(cd, cd.Instances));
         if (o.PrintNodes is not null) err.Write("\nCluster status:\n" + Reports.Nodes(cd.Nodes, o.PrintNodes) + "\n");
         return 0;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ganeti.HTools.Model;
 using Ganeti.HTools.Scoring;
+using Ganeti.HTools.Text;
 
 namespace Ganeti.HTools.Cli;
 
@@ -35,18 +36,18 @@ public static class Reports
         {
             "idx" => n.Index.ToString(Inv).PadLeft(4), "name" => n.Alias, "fqdn" => n.Name,
             "status" => s.Offline ? "-" : s.FailN1 ? "*" : " ",
-            "tmem" => s.TMem.ToString("F0", Inv).PadLeft(5), "nmem" => s.NMem.ToString(Inv).PadLeft(5),
+            "tmem" => HaskellShow.Fixed(s.TMem, 0).PadLeft(5), "nmem" => s.NMem.ToString(Inv).PadLeft(5),
             "xmem" => s.XMem.ToString(Inv).PadLeft(5), "fmem" => s.FMem.ToString(Inv).PadLeft(5),
             "umem" => s.UnallocatedMem.ToString(Inv).PadLeft(5), "imem" => s.IMem.ToString(Inv).PadLeft(5),
             "rmem" => s.RMem.ToString(Inv).PadLeft(5), "amem" => s.AvailMem.ToString(Inv).PadLeft(5),
-            "tdsk" => (s.TDsk / 1024).ToString("F0", Inv).PadLeft(5), "fdsk" => (s.FDsk / 1024).ToString(Inv).PadLeft(5),
-            "tcpu" => s.TCpu.ToString("F0", Inv).PadLeft(4), "ucpu" => s.UCpu.ToString(Inv).PadLeft(4),
+            "tdsk" => HaskellShow.Fixed(s.TDsk / 1024, 0).PadLeft(5), "fdsk" => (s.FDsk / 1024).ToString(Inv).PadLeft(5),
+            "tcpu" => HaskellShow.Fixed(s.TCpu, 0).PadLeft(4), "ucpu" => s.UCpu.ToString(Inv).PadLeft(4),
             "pcnt" => s.PCount.ToString(Inv).PadLeft(3), "scnt" => s.SCount.ToString(Inv).PadLeft(3),
             "plist" => "[" + string.Join(",", n.PList) + "]", "slist" => "[" + string.Join(",", n.SList) + "]",
-            "pfmem" => s.PMem.ToString("F4", Inv).PadLeft(6), "pfdsk" => s.PDsk.ToString("F4", Inv).PadLeft(6),
-            "rcpu" => s.PCpu.ToString("F2", Inv).PadLeft(5),
-            "cload" => s.Load.Cpu.ToString("F3", Inv).PadLeft(5), "mload" => s.Load.Mem.ToString("F3", Inv).PadLeft(5),
-            "dload" => s.Load.Dsk.ToString("F3", Inv).PadLeft(5), "nload" => s.Load.Net.ToString("F3", Inv).PadLeft(5),
+            "pfmem" => HaskellShow.Fixed(s.PMem, 4).PadLeft(6), "pfdsk" => HaskellShow.Fixed(s.PDsk, 4).PadLeft(6),
+            "rcpu" => HaskellShow.Fixed(s.PCpu, 2).PadLeft(5),
+            "cload" => HaskellShow.Fixed(s.Load.Cpu, 3).PadLeft(5), "mload" => HaskellShow.Fixed(s.Load.Mem, 3).PadLeft(5),
+            "dload" => HaskellShow.Fixed(s.Load.Dsk, 3).PadLeft(5), "nload" => HaskellShow.Fixed(s.Load.Net, 3).PadLeft(5),
             "ptags" => string.Join(",", n.PTags.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key}={k.Value}")),
             "spindle_count" => s.TSpindles.ToString(Inv), "hi_spindles" => s.HiSpindles.ToString(Inv),
             "inst_spindles" => s.InstSpindles.ToString(Inv),
@@ -70,8 +71,8 @@ public static class Reports
         {
             i.IsRunning ? "R" : " ", i.Name, cd.Nodes[i.PNode].Name, i.SNode < 0 ? "" : cd.Nodes[i.SNode].Name,
             i.AutoBalance ? "Y" : "N", i.Vcpus.ToString(Inv).PadLeft(3), i.Mem.ToString(Inv).PadLeft(5),
-            (i.Dsk / 1024).ToString(Inv).PadLeft(5), i.Util.Cpu.ToString("F3", Inv), i.Util.Mem.ToString("F3", Inv),
-            i.Util.Dsk.ToString("F3", Inv), i.Util.Net.ToString("F3", Inv),
+            (i.Dsk / 1024).ToString(Inv).PadLeft(5), HaskellShow.Fixed(i.Util.Cpu, 3), HaskellShow.Fixed(i.Util.Mem, 3),
+            HaskellShow.Fixed(i.Util.Dsk, 3), HaskellShow.Fixed(i.Util.Net, 3),
         }).ToList();
         var header = new[] { "F", "Name", "Pri_node", "Sec_node", "Auto_bal", "vcpu", "mem", "dsk", "lCpu", "lMem", "lDsk", "lNet" };
         var numeric = new[] { false, false, false, false, false, true, true, true, true, true, true, true };
@@ -91,7 +92,7 @@ public static class Reports
             rows.Add(new[]
             {
                 cd.Groups[g].Name, nodes.Count.ToString(Inv), insts.ToString(Inv), bad.Count.ToString(Inv),
-                badInsts.ToString(Inv), bad.Count == 0 ? "True" : "False", Metrics.Score(nodes).ToString("F8", Inv),
+                badInsts.ToString(Inv), bad.Count == 0 ? "True" : "False", HaskellShow.Fixed(Metrics.Score(nodes)),
             });
         }
         var header = new[] { "Group", "Nodes", "Instances", "Bad_Nodes", "Bad_Instances", "N+1", "Score" };
@@ -113,27 +114,12 @@ public static class Reports
         var minmax = string.Join(", ", p.MinMax.Select(m => $"MinMaxISpecs {{minMaxISpecsMinSpec = {Spec(m.Min)}, minMaxISpecsMaxSpec = {Spec(m.Max)}}}"));
         return $"IPolicy {{iPolicyMinMaxISpecs = [{minmax}], iPolicyStdSpec = {Spec(p.Std)}, " +
                $"iPolicyDiskTemplates = [{string.Join(",", p.DiskTemplates.Select(Dt))}], " +
-               $"iPolicyVcpuRatio = {ShowDouble(p.VcpuRatio)}, iPolicySpindleRatio = {ShowDouble(p.SpindleRatio)}}}";
+               $"iPolicyVcpuRatio = {HaskellShow.Double(p.VcpuRatio)}, iPolicySpindleRatio = {HaskellShow.Double(p.SpindleRatio)}}}";
     }
 
-    /// <summary>A double as Haskell's show writes it: 4.0, 2.5, 0.1, 1.0e-2, 1.0e7.</summary>
-    public static string ShowDouble(double d)
-    {
-        if (double.IsNaN(d)) return "NaN";
-        if (double.IsInfinity(d)) return d > 0 ? "Infinity" : "-Infinity";
-        if (d == 0) return "0.0";
-        double a = Math.Abs(d);
-        if (a >= 0.1 && a < 1e7)
-        {
-            var s = d.ToString("R", Inv);
-            return s.Contains('.') ? s : s + ".0";
-        }
-        // Scientific, with one digit before the point.
-        int exp = (int)Math.Floor(Math.Log10(a));
-        double mant = d / Math.Pow(10, exp);
-        var m = mant.ToString("R", Inv);
-        if (Math.Abs(mant) >= 10) { exp++; m = (d / Math.Pow(10, exp)).ToString("R", Inv); }
-        if (!m.Contains('.')) m += ".0";
-        return m + "e" + exp.ToString(Inv);
-    }
+    /// <summary>
+    /// A machine-readable value as Ganeti's tools print it: in single quotes unless it is made
+    /// of letters, digits and dots only (so negative figures and lists are quoted).
+    /// </summary>
+    public static string EnsureQuoted(string v) => v.All(c => char.IsLetterOrDigit(c) || c == '.') ? v : "'" + v + "'";
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Ganeti.HTools.Model;
 
 /// <summary>An instance policy (cluster or group level).</summary>
@@ -15,11 +13,4 @@ public sealed record IPolicy(
         ISpec.DefaultStd, Model.DiskTemplates.All, 4.0, 32.0);
 
     public IPolicy WithVcpuRatio(double r) => this with { VcpuRatio = r };
-
-    /// <summary>Formats a double like Haskell's <c>show</c> does for the values found in policies.</summary>
-    internal static string ShowDouble(double d)
-    {
-        if (d == Math.Floor(d) && Math.Abs(d) < 1e7) return d.ToString("0.0", CultureInfo.InvariantCulture);
-        return d.ToString("R", CultureInfo.InvariantCulture);
-    }
 }

@@ -183,7 +183,7 @@ public static class Metrics
         var d = Detailed(nodes);
         var rows = new List<string[]>();
         for (int m = 0; m < Count; m++)
-            rows.Add(new[] { Names[m], d[m].ToString("F8", CultureInfo.InvariantCulture), "x" + Weights[m].ToString("F2", CultureInfo.InvariantCulture) });
+            rows.Add(new[] { Names[m], Text.HaskellShow.Fixed(d[m]), "x" + Text.HaskellShow.Fixed(Weights[m], 2) });
         return TableFormatter.Format(prefix, new[] { "Field", "Value", "Weight" }, rows, new[] { false, true, true });
     }
 }

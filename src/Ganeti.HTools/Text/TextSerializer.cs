@@ -32,10 +32,10 @@ public static class TextSerializer
         var s = node.State;
         char flag = s.Offline ? 'Y' : node.IsMaster ? 'M' : 'N';
         return string.Join("|",
-            node.Name, s.TMem.ToString("F0", Inv), s.NMem.ToString(Inv), s.FMem.ToString(Inv),
-            s.TDsk.ToString("F0", Inv), s.FDsk.ToString(Inv), s.TCpu.ToString("F0", Inv), flag.ToString(),
+            node.Name, HaskellShow.Fixed(s.TMem, 0), s.NMem.ToString(Inv), s.FMem.ToString(Inv),
+            HaskellShow.Fixed(s.TDsk, 0), s.FDsk.ToString(Inv), HaskellShow.Fixed(s.TCpu, 0), flag.ToString(),
             cd.Groups[node.Group].Uuid, s.TSpindles.ToString(Inv), string.Join(",", node.Tags),
-            s.ExclStorage ? "Y" : "N", s.FSpindles.ToString(Inv), s.NCpu.ToString(Inv), s.CpuSpeed.ToString("F6", Inv));
+            s.ExclStorage ? "Y" : "N", s.FSpindles.ToString(Inv), s.NCpu.ToString(Inv), HaskellShow.Fixed(s.CpuSpeed, 6));
     }
 
     public static string SerializeInstance(ClusterData cd, Instance inst)
@@ -52,6 +52,6 @@ public static class TextSerializer
     {
         var minmax = string.Join(";", p.MinMax.SelectMany(mm => new[] { mm.Min.Serialize(), mm.Max.Serialize() }));
         return string.Join("|", owner, p.Std.Serialize(), minmax, string.Join(",", p.DiskTemplates.Select(DiskTemplates.ToRaw)),
-            IPolicy.ShowDouble(p.VcpuRatio), IPolicy.ShowDouble(p.SpindleRatio));
+            HaskellShow.Double(p.VcpuRatio), HaskellShow.Double(p.SpindleRatio));
     }
 }

@@ -14,13 +14,24 @@ public sealed class Allocator
     private readonly ClusterData _cd;
     private readonly bool _force;
 
-    private readonly bool _capacity;
+    private readonly bool _capacity, _drbdGlobal, _acceptExisting;
+    private readonly IReadOnlyCollection<int>? _ignoredGroups;
 
-    public Allocator(ClusterData cd, bool ignoreSoftErrors = false, bool capacityCheck = true)
+    /// <param name="cd">The cluster.</param>
+    /// <param name="ignoreSoftErrors">Skip the soft checks (N+1 reserve, vcpu ratio, tags).</param>
+    /// <param name="capacityCheck">Keep the cluster globally N+1 redundant (see <see cref="GlobalN1"/>).</param>
+    /// <param name="drbdGlobalCheck">A drbd placement must keep every node evacuable too, not only the drbd failovers possible.</param>
+    /// <param name="acceptExisting">Offline nodes need not be evacuable.</param>
+    /// <param name="ignoredGroups">Groups whose nodes' evacuability is not checked.</param>
+    public Allocator(ClusterData cd, bool ignoreSoftErrors = false, bool capacityCheck = true, bool drbdGlobalCheck = false,
+        bool acceptExisting = false, IReadOnlyCollection<int>? ignoredGroups = null)
     {
         _cd = cd;
         _force = ignoreSoftErrors;
         _capacity = capacityCheck;
+        _drbdGlobal = drbdGlobalCheck;
+        _acceptExisting = acceptExisting;
+        _ignoredGroups = ignoredGroups;
     }
 
     /// <summary>
@@ -34,7 +45,7 @@ public sealed class Allocator
     {
         if (!_capacity) return true;
         var nodes = Nodes;
-        bool drbd = inst.DiskTemplate == DiskTemplate.Drbd;
+        bool drbd = inst.DiskTemplate == DiskTemplate.Drbd && !_drbdGlobal;
         if (drbd && failOverBefore is null)
         {
             failOverBefore = new bool[nodes.Length];
@@ -56,9 +67,12 @@ public sealed class Allocator
                 saved.Add((sn, sn.State));
                 var ss = sn.State; ss.AddSec(sn, probe, p, true); sn.State = ss;
             }
-            if (!drbd) return GlobalN1.Redundant(_cd);
+            if (!drbd) return GlobalN1.Redundant(_cd, _acceptExisting, _ignoredGroups);
             foreach (var n in nodes)
+            {
+                if ((_acceptExisting && n.Offline) || (_ignoredGroups is not null && _ignoredGroups.Contains(n.Group))) continue;
                 if (failOverBefore![n.Index] && !GlobalN1.CanFailOver(_cd, n)) return false;
+            }
             return true;
         }
         finally
@@ -76,12 +90,28 @@ public sealed class Allocator
 
     /// <summary>Best nodes for a new instance in one group.</summary>
     public AllocResult AllocateInGroup(Instance inst, int reqNodes, int group, ISet<int>? excluded = null)
+        => AllocateAmong(inst, reqNodes, n => n.Group == group && (excluded is null || !excluded.Contains(n.Index)), group);
+
+    /// <summary>
+    /// Best nodes for a new instance among all the online nodes of the given groups at once, as
+    /// hspace allocates: every node (or pair of nodes of one group) competes on the cluster
+    /// score, whatever its group's allocation policy, and the failures count over all of them.
+    /// Groups whose policy is unallocable take nothing.
+    /// </summary>
+    public AllocResult AllocateAcrossGroups(Instance inst, int reqNodes, IReadOnlyCollection<int> groups)
+    {
+        var allowed = groups.Where(g => _cd.Groups[g].AllocPolicy != AllocPolicy.Unallocable).ToHashSet();
+        var r = AllocateAmong(inst, reqNodes, n => allowed.Contains(n.Group), -1);
+        return r.Success ? r with { Group = _cd.Nodes[r.Primary].Group } : r;
+    }
+
+    private AllocResult AllocateAmong(Instance inst, int reqNodes, Func<Node, bool> eligible, int group)
     {
         var nodes = Nodes;
         var board = Board(nodes);
         var fails = new Dictionary<FailMode, int>();
         void Fail(FailMode f) => fails[f] = fails.TryGetValue(f, out var c) ? c + 1 : 1;
-        var cands = nodes.Where(n => n.Group == group && !n.Offline && (excluded is null || !excluded.Contains(n.Index))).ToList();
+        var cands = nodes.Where(n => !n.Offline && eligible(n)).ToList();
         var sols = new List<(double Score, int P, int S)>();
         bool anyLoc = nodes.Any(n => n.LocationTags.Count > 0);
         var t = new Touched();
@@ -102,7 +132,7 @@ public sealed class Allocator
             }
             foreach (var s in cands)
             {
-                if (s.Index == p.Index) continue;
+                if (s.Index == p.Index || s.Group != p.Group) continue;
                 if (pol != FailMode.None) { Fail(pol); continue; }
                 t.Reset();
                 inst.LocationScore = anyLoc ? p.LocationTags.Intersect(s.LocationTags).Count() : 0;

@@ -5,24 +5,52 @@ using Ganeti.HTools.Scoring;
 namespace Ganeti.HTools.Allocation;
 
 /// <summary>
-/// Global N+1 redundancy (hail's capacity check): every node can be evacuated. Its drbd
-/// primaries fail over to their secondaries, which must have the memory for them; then its
-/// other primaries move one by one, each to the node of its group (offline ones included)
-/// that takes it and leaves the other nodes' score lowest: first the diskless and externally
-/// mirrored ones, the most recently added first, then the plain and file ones, largest memory
-/// first. Only room counts for these moves (memory, disk, exclusive-storage spindles), not the
-/// soft limits of an allocation such as the vcpu ratio. This is how hspace decides, as crafted
-/// clusters show (see HspaceComparisonTests): a small instance moved first to the roomiest node
-/// can leave no node for a larger one moved after it.
+/// Global N+1 redundancy (hail's and hspace's capacity check): every node can be evacuated,
+/// as Ganeti decides it.
+/// <list type="number">
+/// <item>Its drbd primaries fail over to their secondaries (soft limits ignored), newest first.</item>
+/// <item>Its instances that can move elsewhere without their disks (diskless, shared file,
+/// rbd, ext, gluster) then move, newest first, each to the node of its group (offline ones
+/// included) that leaves the group's score lowest, the later node on a tie; the instance
+/// leaves the failed node.</item>
+/// <item>Its instances that cannot (plain, file, block) are recreated, largest memory first
+/// (newest first between equals), each on the node of the group that passes its instance
+/// policy, has the room for it and leaves the whole cluster's score lowest, the later node on
+/// a tie; the failed node keeps its own copy.</item>
+/// </list>
+/// Only room counts for these moves (memory, disk, exclusive-storage spindles), not the soft
+/// limits of an allocation such as the vcpu ratio: a small instance moved first to the roomiest
+/// node can leave no node for a larger one moved after it.
 /// </summary>
 public static class GlobalN1
 {
-    public static bool Redundant(ClusterData cd, bool acceptExisting = false)
+    /// <summary>
+    /// Whether every node can be evacuated; with <paramref name="acceptExisting"/> offline nodes
+    /// need not be, and the nodes of <paramref name="ignoredGroups"/> are not checked.
+    /// </summary>
+    public static bool Redundant(ClusterData cd, bool acceptExisting = false, IReadOnlyCollection<int>? ignoredGroups = null)
     {
         foreach (var n in cd.Nodes)
         {
             if (acceptExisting && n.Offline) continue;
+            if (ignoredGroups is not null && ignoredGroups.Contains(n.Group)) continue;
             if (!CanEvacuate(cd, n)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether every node of one group can be evacuated, the group considered alone (its own
+    /// nodes make up the score that picks where recreated instances go).
+    /// </summary>
+    public static bool RedundantGroup(ClusterData cd, int group, bool acceptExisting = false)
+    {
+        var members = cd.Nodes.Where(x => x.Group == group).Select(x => x.Index).ToArray();
+        foreach (var i in members)
+        {
+            var n = cd.Nodes[i];
+            if (acceptExisting && n.Offline) continue;
+            if (!CanEvacuate(cd, n, members)) return false;
         }
         return true;
     }
@@ -44,58 +72,110 @@ public static class GlobalN1
         return true;
     }
 
-    public static bool CanEvacuate(ClusterData cd, Node n)
+    /// <summary>
+    /// Whether node <paramref name="n"/> can be evacuated. Recreated instances go where they leave
+    /// the score of <paramref name="scope"/> lowest (the whole cluster unless given).
+    /// </summary>
+    public static bool CanEvacuate(ClusterData cd, Node n, IReadOnlyList<int>? scope = null)
     {
-        if (!CanFailOver(cd, n)) return false;
-        var others = new List<Instance>();
-        foreach (var idx in n.PList)
-            if (cd.Instances[idx].DiskTemplate != DiskTemplate.Drbd) others.Add(cd.Instances[idx]);
-        if (others.Count == 0) return true;
         var nodes = cd.Nodes.ToArray();
+        // Ganeti lists a node's primaries newest first; PList holds them in the order they came.
+        var primaries = Enumerable.Range(0, n.PList.Count).Select(k => cd.Instances[n.PList[n.PList.Count - 1 - k]]).ToList();
+        if (primaries.Count == 0) return true;
+        // With exclusion tags, the tag conflicts and the location-exclusion map follow the
+        // instances as they move, so the nodes' lists change too (and are restored after).
+        bool tagged = cd.Instances.Any(x => x.ExclTags.Length > 0);
+        bool useMap = tagged && nodes.Any(x => x.LocationTags.Count > 0);
+        var lists = new Dictionary<int, (int[] PList, KeyValuePair<string, int>[] PTags, KeyValuePair<(string, string), int>[] Map)>();
+        void MovePrimary(Instance i, int from, int to)
+        {
+            if (!tagged) return;
+            foreach (var x in from >= 0 ? new[] { from, to } : new[] { to })
+                if (!lists.ContainsKey(x)) lists[x] = (nodes[x].PList.ToArray(), nodes[x].PTags.ToArray(), nodes[x].InstanceMap.ToArray());
+            if (from >= 0) nodes[from].CommitRemovePri(i);
+            nodes[to].CommitAddPri(i);
+        }
         var saved = new NodeState[nodes.Length];
         for (int k = 0; k < nodes.Length; k++) saved[k] = nodes[k].State;
         try
         {
-            foreach (var idx in n.PList)
-            {
-                var i = cd.Instances[idx];
-                if (i.DiskTemplate != DiskTemplate.Drbd) continue;
-                var sn = nodes[i.SNode];
-                var ss = sn.State;
-                ss.RemoveSec(sn, i);
-                ss.AddPri(sn, i, true, false);
-                sn.State = ss;
-            }
-            var escape = nodes.Where(x => x.Group == n.Group && x.Index != n.Index).Select(x => x.Index).ToArray();
-            var board = new ScoreBoard(nodes, escape, false);
+            var sim = new MoveSimulator(nodes, nodes.Any(x => x.LocationTags.Count > 0));
             var t = new Touched();
-            // PList holds the primaries in the order they were added: diskless and externally
-            // mirrored instances move the most recently added first, then the plain and file
-            // ones, largest memory first (the sort is stable).
-            others.Reverse();
-            static bool Local(Instance x) => x.DiskTemplate is DiskTemplate.Plain or DiskTemplate.File;
-            foreach (var i in others.Where(x => !Local(x)).Concat(others.Where(Local).OrderByDescending(x => x.Mem)).ToList())
+            foreach (var i in primaries.Where(i => i.DiskTemplate == DiskTemplate.Drbd))
             {
-                int best = -1;
-                NodeState bestState = default;
-                double bestScore = double.PositiveInfinity;
-                foreach (var e in escape)
+                if (i.SNode < 0 || !sim.Simulate(i, Move.Failover, true, ref t)) return false;
+                Commit(nodes, t);
+                MovePrimary(i, n.Index, i.SNode);
+            }
+            var group = nodes.Where(x => x.Group == n.Group).Select(x => x.Index).ToArray();
+            var escape = group.Where(x => x != n.Index).ToArray();
+            var movable = primaries.Where(i => i.DiskTemplate != DiskTemplate.Drbd && MovesWithoutDisks(i.DiskTemplate)).ToList();
+            if (movable.Count > 0)
+            {
+                var board = new ScoreBoard(nodes, group, useMap);
+                foreach (var i in movable)
                 {
-                    t.Reset();
-                    ref var st = ref t.Get(nodes, e);
-                    if (st.AddPri(nodes[e], i, true, false) != FailMode.None) continue;
-                    double sc = board.Evaluate(t, 0);
-                    if (sc < bestScore) { bestScore = sc; best = e; bestState = st; }
+                    Touched best = default;
+                    int bestNode = -1;
+                    double bestScore = double.PositiveInfinity;
+                    foreach (var e in escape)
+                    {
+                        if (!sim.Simulate(i, new Move(MoveKind.FailoverToAny, e), true, ref t)) continue;
+                        double sc = board.Evaluate(t, board.MapDelta(i, n.Index, e));
+                        if (bestNode < 0 || sc <= bestScore) { bestNode = e; bestScore = sc; best = t; }
+                    }
+                    if (bestNode < 0) return false;
+                    Commit(nodes, best);
+                    MovePrimary(i, n.Index, bestNode);
+                    board.Recompute();
                 }
-                if (best < 0) return false;
-                nodes[best].State = bestState;
-                board.Recompute();
+            }
+            var recreated = primaries.Where(i => i.DiskTemplate != DiskTemplate.Drbd && !MovesWithoutDisks(i.DiskTemplate))
+                .OrderByDescending(i => i.Mem).ToList();
+            if (recreated.Count > 0)
+            {
+                var board = new ScoreBoard(nodes, scope ?? Enumerable.Range(0, nodes.Length).ToArray(), useMap);
+                foreach (var i in recreated)
+                {
+                    int best = -1;
+                    NodeState bestState = default;
+                    double bestScore = double.PositiveInfinity;
+                    foreach (var e in escape)
+                    {
+                        if (PolicyCheck.MatchesPolicy(i, nodes[e].Policy, nodes[e].State.ExclStorage) != FailMode.None) continue;
+                        t.Reset();
+                        ref var st = ref t.Get(nodes, e);
+                        if (st.AddPri(nodes[e], i, true) != FailMode.None) continue;
+                        double sc = board.Evaluate(t, board.MapDelta(i, -1, e));
+                        if (best < 0 || sc <= bestScore) { bestScore = sc; best = e; bestState = st; }
+                    }
+                    if (best < 0) return false;
+                    nodes[best].State = bestState;
+                    MovePrimary(i, -1, best);
+                    board.Recompute();
+                }
             }
             return true;
         }
         finally
         {
             for (int k = 0; k < nodes.Length; k++) nodes[k].State = saved[k];
+            foreach (var (x, l) in lists)
+            {
+                var node = nodes[x];
+                node.PList.Clear(); node.PList.AddRange(l.PList);
+                node.PTags.Clear(); foreach (var kv in l.PTags) node.PTags[kv.Key] = kv.Value;
+                node.InstanceMap.Clear(); foreach (var kv in l.Map) node.InstanceMap[kv.Key] = kv.Value;
+            }
         }
+    }
+
+    /// <summary>Whether instances of the template can change primary without moving disks (Ganeti's movable templates).</summary>
+    private static bool MovesWithoutDisks(DiskTemplate t)
+        => t is DiskTemplate.Diskless or DiskTemplate.SharedFile or DiskTemplate.Rbd or DiskTemplate.Ext or DiskTemplate.Gluster;
+
+    private static void Commit(Node[] nodes, in Touched t)
+    {
+        for (int k = 0; k < t.Count; k++) nodes[t.IndexAt(k)].State = t.StateAt(k);
     }
 }

@@ -51,77 +51,210 @@ public static class CapacityPlanner
         => ReportOrder.Select((f, k) => (f, k, c: failures.TryGetValue(f, out var c) ? c : 0))
             .Where(x => x.c > 0).OrderByDescending(x => x.c).ThenByDescending(x => x.k).Select(x => x.f).ToList();
 
+    /// <summary>An instance size hspace allocates: memory, total disk (on one disk), vcpus and that disk's spindles.</summary>
+    public readonly record struct Spec(int Mem, int Dsk, int Cpu, int Spn)
+    {
+        public static Spec Of(ISpec s) => new(s.MemorySize, s.DiskSize, s.CpuCount, s.SpindleUse);
+
+        /// <summary>
+        /// One unit less of the resource a failure names (64 MiB of memory, 256 MiB of disk, one
+        /// vcpu, one spindle), or null when that would go below one unit or the failure names no
+        /// resource (an N+1 or tag failure shrinks nothing).
+        /// </summary>
+        public Spec? Shrink(FailMode f) => f switch
+        {
+            FailMode.Mem => Mem - UnitMem >= UnitMem ? this with { Mem = Mem - UnitMem } : null,
+            FailMode.Disk => Dsk - UnitDsk >= UnitDsk ? this with { Dsk = Dsk - UnitDsk } : null,
+            FailMode.Cpu => Cpu - UnitCpu >= UnitCpu ? this with { Cpu = Cpu - UnitCpu } : null,
+            FailMode.Spindles => Spn - 1 >= 1 ? this with { Spn = Spn - 1 } : null,
+            _ => null,
+        };
+    }
+
     /// <summary>
-    /// Allocates instances of the spec until one fails. Tiered mode then shrinks the spec by one
-    /// unit of the most frequent failing resource it can still shrink (memory for an N+1 failure)
-    /// and goes on; it stops when no failing resource can shrink. The spec's disk size is the
-    /// instance's total disk, on one disk. The instances use <paramref name="spindleUse"/> spindles
-    /// when given (hspace takes them from --spindle-use or the policy's standard spec, whatever
-    /// the spec says).
+    /// hspace's standard run (<paramref name="tiered"/> false): instances of the spec until one
+    /// fails; or its tiered run from that spec (see <see cref="RunTiered"/>).
     /// </summary>
-    /// <remarks>
-    /// A cluster with a node that is already not N+1 happy takes no instance at all (one N+1
-    /// failure), unless <paramref name="independentGroups"/> (then only the groups without such a
-    /// node take instances) or <paramref name="acceptExistingErrors"/> (then every group does).
-    /// </remarks>
     public static CapacityResult Run(ClusterData cd, ISpec spec, DiskTemplate template, bool tiered, int limit = 100_000,
         bool independentGroups = false, bool acceptExistingErrors = false, int? spindleUse = null)
+        => tiered
+            ? RunTiered(cd, new[] { spec }, template, limit, independentGroups, acceptExistingErrors, spindleUse)
+            : new Session(cd, template, limit, independentGroups, acceptExistingErrors, spindleUse ?? spec.SpindleUse).Standard(Spec.Of(spec));
+
+    /// <summary>
+    /// hspace's tiered run, from each spec in turn (the instance policy's largest specs, or
+    /// --tiered-alloc), each continuing on the cluster the previous one left.
+    /// </summary>
+    /// <remarks>
+    /// From a spec, instances are allocated until one fails. The spec then shrinks by one unit of
+    /// the resource that failed most often (on a tie, the one hspace lists last) and allocation
+    /// goes on, as long as that leads to more instances somewhere down the line of shrinking.
+    /// When the line ends (the most frequent failure names no resource that can still shrink)
+    /// without a single new instance, each spec along it, the last first, tries every failing
+    /// resource, most frequent first, shrinking it alone for as long as it keeps failing until
+    /// an instance fits; the first that fits goes on. The instance policy limits sizes only
+    /// through its checks: a spec below the smallest allowed fails on every node.
+    /// <para>
+    /// A cluster with a node that is already not N+1 happy takes no instance at all (one N+1
+    /// failure), unless <paramref name="independentGroups"/> (then only the groups without such
+    /// a node take instances) or <paramref name="acceptExistingErrors"/> (then every group does).
+    /// The instances use <paramref name="spindleUse"/> spindles when given (hspace takes them
+    /// from --spindle-use or the policy's standard spec, whatever the spec says).
+    /// </para>
+    /// </remarks>
+    public static CapacityResult RunTiered(ClusterData cd, IReadOnlyList<ISpec> specs, DiskTemplate template, int limit = 100_000,
+        bool independentGroups = false, bool acceptExistingErrors = false, int? spindleUse = null)
     {
-        var alloc = new Allocator(cd);
-        var failing = cd.Nodes.Where(n => !n.Offline && n.State.FailN1).Select(n => n.Group).ToHashSet();
-        List<int>? groups = null;
-        if (failing.Count > 0 && !acceptExistingErrors)
+        if (specs.Count == 0) throw new ArgumentException("A tiered run needs at least one spec.", nameof(specs));
+        var session = new Session(cd, template, limit, independentGroups, acceptExistingErrors, spindleUse ?? specs[0].SpindleUse);
+        return session.Tiered(specs.Select(Spec.Of).ToList());
+    }
+
+    /// <summary>One hspace run on one cluster: the allocator, the instances placed so far and their tiers.</summary>
+    private sealed class Session
+    {
+        private readonly ClusterData _cd;
+        private readonly Allocator _alloc, _probe;
+        private readonly DiskTemplate _template;
+        private readonly int _limit, _reqNodes, _spindleUse;
+        private readonly List<int> _groups;
+        private readonly bool _blocked;
+        private readonly List<(int Mem, int Dsk, int Cpu, int Spn, int Count)> _tiers = new();
+        private int _count;
+
+        public Session(ClusterData cd, DiskTemplate template, int limit, bool independentGroups, bool acceptExistingErrors, int spindleUse)
         {
-            groups = cd.Nodes.Select(n => n.Group).Distinct().Where(g => !failing.Contains(g)).ToList();
-            if (!independentGroups || groups.Count == 0)
-                return new CapacityResult(0, "FAILN1", Array.Empty<(int, int, int, int)>(), Metrics.Score(cd.Nodes),
-                    new Dictionary<FailMode, int> { [FailMode.N1] = 1 });
+            _cd = cd;
+            _template = template;
+            _limit = limit;
+            _reqNodes = DiskTemplates.RequiredNodes(template);
+            _spindleUse = spindleUse;
+            // Groups with a node that is not N+1 happy take nothing (unless existing errors are
+            // accepted); with independent groups, neither do the groups that cannot lose any one
+            // node, whose redundancy then stops counting. Without independent groups, a node
+            // that is not N+1 happy stops the whole run.
+            var badNodeGroups = cd.Nodes.Where(n => !n.Offline && n.State.FailN1).Select(n => n.Group).ToHashSet();
+            var allGroups = cd.Nodes.Select(n => n.Group).Distinct().Order().ToList();
+            var nonRedundant = independentGroups
+                ? allGroups.Where(g => !GlobalN1.RedundantGroup(cd, g, acceptExistingErrors)).ToHashSet()
+                : new HashSet<int>();
+            _groups = allGroups.Where(g => (acceptExistingErrors || !badNodeGroups.Contains(g)) && !nonRedundant.Contains(g)).ToList();
+            bool remaining = _groups.Any(g => cd.Groups[g].AllocPolicy != AllocPolicy.Unallocable);
+            _blocked = !acceptExistingErrors && !(independentGroups && remaining) && badNodeGroups.Count > 0;
+            IReadOnlyCollection<int>? ignored = independentGroups ? nonRedundant : null;
+            // As hspace, drbd instances are placed without the global check: only each node's own
+            // N+1 reserve for its peers' failovers limits them.
+            _alloc = new Allocator(cd, capacityCheck: template != DiskTemplate.Drbd, acceptExisting: acceptExistingErrors, ignoredGroups: ignored);
+            // Shrinking one resource alone until an instance fits checks full redundancy, drbd included.
+            _probe = new Allocator(cd, drbdGlobalCheck: true, acceptExisting: acceptExistingErrors, ignoredGroups: ignored);
         }
-        int mem = spec.MemorySize, dsk = spec.DiskSize, cpu = spec.CpuCount;
-        int reqNodes = DiskTemplates.RequiredNodes(template);
-        var mins = cd.Policy.MinMax.Select(m => m.Min).ToList();
-        int minMem = Math.Max(UnitMem, mins.Count == 0 ? 0 : mins.Min(m => m.MemorySize));
-        int minDsk = Math.Max(UnitDsk, mins.Count == 0 ? 0 : mins.Min(m => m.DiskSize));
-        int minCpu = Math.Max(UnitCpu, mins.Count == 0 ? 0 : mins.Min(m => m.CpuCount));
-        var tiers = new List<(int, int, int, int)>();
-        int count = 0, tierCount = 0;
-        string reason = "";
-        IReadOnlyDictionary<FailMode, int> last = new Dictionary<FailMode, int>();
-        while (count < limit)
+
+        public CapacityResult Standard(Spec spec)
         {
-            var inst = new Instance
+            if (_blocked) return Blocked();
+            var failures = Fill(spec) ?? new Dictionary<FailMode, int>();
+            return Result(failures);
+        }
+
+        public CapacityResult Tiered(IReadOnlyList<Spec> specs)
+        {
+            if (_blocked) return Blocked();
+            IReadOnlyDictionary<FailMode, int> failures = new Dictionary<FailMode, int>();
+            foreach (var spec in specs)
             {
-                Name = $"new-{count}", Alias = $"new-{count}", Mem = mem, Dsk = dsk,
-                Disks = new List<Disk> { new(dsk, null) }, Vcpus = cpu, DiskTemplate = template, SpindleUse = spindleUse ?? spec.SpindleUse,
-                Status = InstanceStatus.Running, Movable = DiskTemplates.SupportsMoves(template),
-            };
-            var r = alloc.Allocate(inst, reqNodes, groups);
-            if (r.Success)
-            {
-                alloc.Place(inst, r.Primary, r.Secondary);
-                count++; tierCount++;
-                continue;
+                if (_count >= _limit) break;
+                failures = FromSpec(spec);
             }
-            last = ReportOrder.ToDictionary(f => f, f => r.Failures.TryGetValue(f, out var c) ? c : 0);
-            var top = MostLikely(r.Failures);
-            reason = "FAIL" + top.ToString().ToUpperInvariant();
-            if (tierCount > 0) tiers.Add((mem, dsk, cpu, tierCount));
-            tierCount = 0;
-            if (!tiered) break;
-            bool shrunk = false;
-            // A resource shrinks no further than the smallest the instance policy allows.
-            foreach (var f in ByLikelihood(r.Failures))
+            return Result(failures);
+        }
+
+        private CapacityResult Blocked() => new(0, "FAILN1", Array.Empty<(int, int, int, int, int)>(), Metrics.Score(_cd.Nodes),
+            new Dictionary<FailMode, int> { [FailMode.N1] = 1 });
+
+        private CapacityResult Result(IReadOnlyDictionary<FailMode, int> failures)
+        {
+            // No failure at all: the limit stopped the run.
+            if (failures.Count == 0) return new CapacityResult(_count, "", _tiers.ToList(), Metrics.Score(_cd.Nodes), failures);
+            var counted = ReportOrder.ToDictionary(f => f, f => failures.TryGetValue(f, out var c) ? c : 0);
+            string reason = "FAIL" + MostLikely(counted).ToString().ToUpperInvariant();
+            return new CapacityResult(_count, reason, _tiers.ToList(), Metrics.Score(_cd.Nodes), counted);
+        }
+
+        /// <summary>The tiered run from one spec; the failure counts of the attempt it ended on.</summary>
+        private IReadOnlyDictionary<FailMode, int> FromSpec(Spec start)
+        {
+            var spec = start;
+            var failures = Fill(spec);
+            while (true)
             {
-                switch (f)
+                if (failures is null) return new Dictionary<FailMode, int>();
+                // Shrink by the most frequent failure while nothing fits.
+                var line = new List<(Spec Spec, IReadOnlyDictionary<FailMode, int> Failures)> { (spec, failures) };
+                bool progressed = false;
+                while (ByLikelihood(line[^1].Failures) is { Count: > 0 } likely && line[^1].Spec.Shrink(likely[0]) is Spec next)
                 {
-                    case FailMode.Mem or FailMode.N1 when mem - UnitMem >= minMem: mem -= UnitMem; shrunk = true; break;
-                    case FailMode.Disk when dsk - UnitDsk >= minDsk: dsk -= UnitDsk; shrunk = true; break;
-                    case FailMode.Cpu when cpu - UnitCpu >= minCpu: cpu -= UnitCpu; shrunk = true; break;
+                    int before = _count;
+                    var f = Fill(next);
+                    if (f is null) return new Dictionary<FailMode, int>();
+                    if (_count > before) { spec = next; failures = f; progressed = true; break; }
+                    line.Add((next, f));
                 }
-                if (shrunk) break;
+                if (progressed) continue;
+                // Nothing fitted along the line: shrink one failing resource alone, the line's last spec first.
+                Spec? big = null;
+                for (int j = line.Count - 1; j >= 0 && big is null; j--)
+                    foreach (var f in ByLikelihood(line[j].Failures))
+                        if ((big = FirstFitShrinking(line[j].Spec, f)) is not null) break;
+                if (big is not Spec b) return line[0].Failures;
+                int placedBefore = _count;
+                spec = b;
+                failures = Fill(spec);
+                if (_count == placedBefore) return failures ?? new Dictionary<FailMode, int>();
             }
-            if (!shrunk) break;
         }
-        return new CapacityResult(count, reason, tiers, Metrics.Score(cd.Nodes), last);
+
+        /// <summary>
+        /// The first spec, shrinking only <paramref name="f"/> from <paramref name="spec"/>, that
+        /// fits somewhere, provided every smaller step before it still failed on that resource.
+        /// </summary>
+        private Spec? FirstFitShrinking(Spec spec, FailMode f)
+        {
+            for (Spec? s = spec; s is Spec cur; s = cur.Shrink(f))
+            {
+                var r = Try(cur);
+                if (r.Success) return cur;
+                if (!r.Failures.TryGetValue(f, out var c) || c == 0) return null;
+            }
+            return null;
+        }
+
+        private Instance Make(Spec s) => new()
+        {
+            Name = $"new-{_count}", Alias = $"new-{_count}", Mem = s.Mem, Dsk = s.Dsk,
+            Disks = new List<Disk> { new(s.Dsk, s.Spn) }, Vcpus = s.Cpu, DiskTemplate = _template, SpindleUse = _spindleUse,
+            Status = InstanceStatus.Running, Movable = DiskTemplates.SupportsMoves(_template),
+        };
+
+        private AllocResult Try(Spec s) => _probe.AllocateAcrossGroups(Make(s), _reqNodes, _groups);
+
+        /// <summary>
+        /// Allocates instances of the spec until one fails and returns that attempt's failure
+        /// counts, or null when the limit was reached first.
+        /// </summary>
+        private IReadOnlyDictionary<FailMode, int>? Fill(Spec s)
+        {
+            while (_count < _limit)
+            {
+                var inst = Make(s);
+                var r = _alloc.AllocateAcrossGroups(inst, _reqNodes, _groups);
+                if (!r.Success) return r.Failures;
+                _alloc.Place(inst, r.Primary, r.Secondary);
+                _count++;
+                if (_tiers.Count > 0 && _tiers[^1] is var t && (t.Mem, t.Dsk, t.Cpu, t.Spn) == (s.Mem, s.Dsk, s.Cpu, s.Spn))
+                    _tiers[^1] = t with { Count = t.Count + 1 };
+                else _tiers.Add((s.Mem, s.Dsk, s.Cpu, s.Spn, 1));
+            }
+            return null;
+        }
     }
 }

@@ -4,6 +4,7 @@ using Ganeti.HTools.Balancing;
 using Ganeti.HTools.Capacity;
 using Ganeti.HTools.Model;
 using Ganeti.HTools.Scoring;
+using Ganeti.HTools.Text;
 
 namespace Ganeti.HTools.Cli;
 
@@ -49,38 +50,6 @@ public static partial class HToolsCli
         };
     }
 
-    /// <summary>Haskell's show for a double, as Ganeti prints its normalized CPU figures.</summary>
-    internal static string ShowDouble(double x)
-    {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        if (x == 0) return "0.0";
-        double a = Math.Abs(x);
-        if (a >= 0.1 && a < 1e7)
-        {
-            var r = x.ToString("R", inv);
-            return r.Contains('.', StringComparison.Ordinal) ? r : r + ".0";
-        }
-        int exp = (int)Math.Floor(Math.Log10(a));
-        double mant = x / Math.Pow(10, exp);
-        if (Math.Abs(mant) >= 10) { mant /= 10; exp++; }
-        var ms = Math.Round(mant, 15).ToString("R", inv);
-        if (!ms.Contains('.', StringComparison.Ordinal)) ms += ".0";
-        return ms + "e" + exp.ToString(inv);
-    }
-
-    /// <summary>
-    /// A fixed-point figure as Ganeti prints it (Haskell's printf "%.8f"): the shortest decimal
-    /// that identifies the double, rounded half to even. This differs from .NET's "F8", which
-    /// rounds the exact binary value: 0.119921875 (just below in binary) is 0.11992188 in Ganeti.
-    /// </summary>
-    internal static string ShowFixed(double x, int decimals = 8)
-    {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        if (double.IsNaN(x) || double.IsInfinity(x) || Math.Abs(x) >= 7e27) return x.ToString("F" + decimals.ToString(inv), inv);
-        var shortest = decimal.Parse(x.ToString("R", inv), System.Globalization.NumberStyles.Float, inv);
-        return Math.Round(shortest, decimals, MidpointRounding.ToEven).ToString("F" + decimals.ToString(inv), inv);
-    }
-
     /// <summary>hspace's cluster figures with one prefix (INI, FIN or TRL).</summary>
     private static void HspaceStats(Action<string, object> key, string pfx, IReadOnlyList<Node> nodes, int instances, double score)
     {
@@ -93,24 +62,24 @@ public static partial class HToolsCli
         long spnTot = on.Sum(n => (long)n.State.TSpindles), spnFree = on.Sum(n => (long)n.State.FSpindles);
         long vcpuTot = on.Sum(n => (long)n.State.HiCpu), cpuInst = on.Sum(n => (long)n.State.UCpu);
         double Eff(long a, long b) => b == 0 ? 0 : (double)a / b;
-        key(pfx + "_SCORE", ShowFixed(score));
+        key(pfx + "_SCORE", HaskellShow.Fixed(score));
         key(pfx + "_INST_CNT", instances);
         key(pfx + "_MEM_FREE", memFree);
         key(pfx + "_MEM_AVAIL", memAvail);
         key(pfx + "_MEM_RESVD", memFree - memAvail);
         key(pfx + "_MEM_INST", memInst);
         key(pfx + "_MEM_OVERHEAD", tmem - memFree - memInst);
-        key(pfx + "_MEM_EFF", ShowFixed(Eff(memInst, tmem)));
+        key(pfx + "_MEM_EFF", HaskellShow.Fixed(Eff(memInst, tmem)));
         key(pfx + "_DSK_FREE", dskFree);
         key(pfx + "_DSK_AVAIL", dskAvail);
         key(pfx + "_DSK_RESVD", dskFree - dskAvail);
         key(pfx + "_DSK_INST", tdsk - dskFree);
-        key(pfx + "_DSK_EFF", ShowFixed(Eff(tdsk - dskFree, tdsk)));
+        key(pfx + "_DSK_EFF", HaskellShow.Fixed(Eff(tdsk - dskFree, tdsk)));
         key(pfx + "_SPN_FREE", spnFree);
         key(pfx + "_SPN_INST", spnTot - spnFree);
-        key(pfx + "_SPN_EFF", ShowFixed(Eff(spnTot - spnFree, spnTot)));
+        key(pfx + "_SPN_EFF", HaskellShow.Fixed(Eff(spnTot - spnFree, spnTot)));
         key(pfx + "_CPU_INST", cpuInst);
-        key(pfx + "_CPU_EFF", ShowFixed(Eff(cpuInst, vcpuTot)));
+        key(pfx + "_CPU_EFF", HaskellShow.Fixed(Eff(cpuInst, vcpuTot)));
         key(pfx + "_MNODE_MEM_AVAIL", on.Count == 0 ? 0 : on.Max(n => (long)n.State.AvailMem));
         key(pfx + "_MNODE_DSK_AVAIL", on.Count == 0 ? 0 : on.Max(n => (long)n.State.AvailDisk));
     }
@@ -121,13 +90,16 @@ public static partial class HToolsCli
         var pol = cd.Policy;
         var template = o.DiskTemplate is not null ? DiskTemplates.FromRaw(o.DiskTemplate) : pol.DiskTemplates.FirstOrDefault(DiskTemplate.Drbd);
         var std = o.StandardAlloc is not null ? ParseAllocSpec("--standard-alloc", o.StandardAlloc, pol.Std) : pol.Std;
-        var maxSpec = pol.MinMax.Count > 0 ? pol.MinMax[^1].Max : ISpec.DefaultMax;
-        var tspec = o.TieredAlloc is not null ? ParseAllocSpec("--tiered-alloc", o.TieredAlloc, maxSpec) : maxSpec;
+        // The tiered run goes from each of the policy's largest specs in turn, unless --tiered-alloc names one.
+        var maxSpecs = pol.MinMax.Count > 0 ? pol.MinMax.Select(m => m.Max).ToList() : new List<ISpec> { ISpec.DefaultMax };
+        var tspecs = o.TieredAlloc is not null ? new List<ISpec> { ParseAllocSpec("--tiered-alloc", o.TieredAlloc, maxSpecs[0]) } : maxSpecs;
+        var tspec = tspecs[0];
         var sb = new StringBuilder();
         var tables = new StringBuilder();
         var on = cd.Nodes.ToList();
         int online = cd.Nodes.Count(n => !n.Offline);
-        void Key(string k, object v) => sb.Append("HTS_").Append(k).Append('=').Append(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+        void Key(string k, object v) => sb.Append("HTS_").Append(k).Append('=')
+            .Append(Reports.EnsureQuoted(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "")).Append('\n');
         void Table(string title, IEnumerable<Node> nodes)
         {
             if (o.PrintNodes is not null) tables.Append(title).Append(":\n").Append(Reports.Nodes(nodes, o.PrintNodes)).Append("\n\n");
@@ -151,25 +123,35 @@ public static partial class HToolsCli
         }
         var text = Text.TextSerializer.Serialize(cd);
         // Each run starts from the cluster as loaded, on a copy of its own.
-        (ClusterData Copy, CapacityResult Result) Capacity(ISpec spec, bool tiered)
+        (ClusterData Copy, CapacityResult Result) Capacity(IReadOnlyList<ISpec> specs, bool tiered)
         {
             var copy = ClusterLoader.Finish(Text.TextLoader.Parse(text), LoadOptionsOf(o));
-            return (copy, CapacityPlanner.Run(copy, spec, template, tiered, limit: o.MaxLength >= 0 ? o.MaxLength : 100_000,
-                independentGroups: o.IndependentGroups, acceptExistingErrors: o.AcceptExisting, spindleUse: o.SpindleUse ?? pol.Std.SpindleUse));
+            int limit = o.MaxLength >= 0 ? o.MaxLength : 100_000;
+            int spindleUse = o.SpindleUse ?? pol.Std.SpindleUse;
+            return (copy, tiered
+                ? CapacityPlanner.RunTiered(copy, specs, template, limit, o.IndependentGroups, o.AcceptExisting, spindleUse)
+                : CapacityPlanner.Run(copy, specs[0], template, tiered: false, limit, o.IndependentGroups, o.AcceptExisting, spindleUse));
         }
         // Both runs always happen: the tiered one from the policy's maximum spec unless --tiered-alloc is given.
         {
-            var (copy, r) = Capacity(tspec, tiered: true);
+            var (copy, r) = Capacity(tspecs, tiered: true);
             Key("TSPEC_INI_MEM", tspec.MemorySize); Key("TSPEC_INI_DSK", tspec.DiskSize); Key("TSPEC_INI_CPU", tspec.CpuCount);
             Key("TSPEC_INI_SPN", tspec.SpindleUse); Key("TSPEC_INI_RQN", DiskTemplates.RequiredNodes(template));
             Key("TSPEC_INI_DISK_TEMPLATE", DiskTemplates.ToRaw(template));
             HspaceStats(Key, "TRL", copy.Nodes, baseCount + r.Allocated, r.FinalScore);
-            // Ganeti quotes the list only when it is not empty.
-            Key("TSPEC", r.Tiers.Count == 0 ? "" : "'" + string.Join(" ", r.Tiers.Select(t => $"{t.Mem},{t.Dsk},{t.Cpu},{tspec.SpindleUse}={t.Count}")) + "'");
+            Key("TSPEC", string.Join(" ", r.Tiers.Select(t => $"{t.Mem},{t.Dsk},{t.Cpu},{t.Spn}={t.Count}")));
             // Used at the start, allocated by the tiered run, and left over (unallocable) at the end.
             var ion = on;
             var fon = copy.Nodes.ToList();
-            double ratio = ion.Count == 0 ? 1 : ion.Max(n => n.State.VcpuRatio);
+            // Physical cpus used: each node's vcpus over its own group's vcpu ratio, summed node by node as hspace does.
+            static double Npu(List<Node> ns)
+            {
+                double sum = 0;
+                foreach (var n in ns) sum += n.State.UCpu / n.State.VcpuRatio;
+                return sum;
+            }
+            double ncpuIni = Npu(ion), ncpuFin = Npu(fon), tcpu = 0;
+            foreach (var n in fon) tcpu += n.State.TCpu;
             (long Cpu, long Mem, long Dsk, long Spn) Used(List<Node> ns)
                 => (ns.Sum(n => (long)n.State.UCpu), ns.Sum(n => (long)n.State.IMem),
                     ns.Sum(n => (long)n.State.TDsk - n.State.FDsk), ns.Sum(n => (long)n.State.TSpindles - n.State.FSpindles));
@@ -178,22 +160,22 @@ public static partial class HToolsCli
             var pool = (Cpu: fin.Cpu - used.Cpu, Mem: fin.Mem - used.Mem, Dsk: fin.Dsk - used.Dsk, Spn: fin.Spn - used.Spn);
             long totCpu = ion.Sum(n => (long)n.State.HiCpu), totMem = ion.Sum(n => (long)n.State.TMem);
             long totDsk = ion.Sum(n => (long)n.State.TDsk), totSpn = ion.Sum(n => (long)n.State.TSpindles);
-            Key("KM_USED_CPU", used.Cpu); Key("KM_USED_NPU", ShowDouble(used.Cpu / ratio)); Key("KM_USED_MEM", used.Mem);
+            Key("KM_USED_CPU", used.Cpu); Key("KM_USED_NPU", HaskellShow.Double(ncpuIni)); Key("KM_USED_MEM", used.Mem);
             Key("KM_USED_DSK", used.Dsk); Key("KM_USED_SPN", used.Spn);
-            Key("KM_POOL_CPU", pool.Cpu); Key("KM_POOL_NPU", ShowDouble(pool.Cpu / ratio)); Key("KM_POOL_MEM", pool.Mem);
+            Key("KM_POOL_CPU", pool.Cpu); Key("KM_POOL_NPU", HaskellShow.Double(ncpuFin - ncpuIni)); Key("KM_POOL_MEM", pool.Mem);
             Key("KM_POOL_DSK", pool.Dsk); Key("KM_POOL_SPN", pool.Spn);
             long unCpu = totCpu - fin.Cpu;
-            Key("KM_UNAV_CPU", unCpu); Key("KM_UNAV_NPU", ShowDouble(unCpu / ratio)); Key("KM_UNAV_MEM", totMem - fin.Mem);
+            Key("KM_UNAV_CPU", unCpu); Key("KM_UNAV_NPU", HaskellShow.Double(tcpu - ncpuFin)); Key("KM_UNAV_MEM", totMem - fin.Mem);
             Key("KM_UNAV_DSK", totDsk - fin.Dsk); Key("KM_UNAV_SPN", totSpn - fin.Spn);
             Table("Tiered allocation status", copy.Nodes);
         }
                 {
-            var (copy, r) = Capacity(std, tiered: false);
+            var (copy, r) = Capacity(new[] { std }, tiered: false);
             Key("SPEC_MEM", std.MemorySize); Key("SPEC_DSK", std.DiskSize); Key("SPEC_CPU", std.CpuCount);
             Key("SPEC_SPN", std.SpindleUse); Key("SPEC_RQN", DiskTemplates.RequiredNodes(template));
             Key("SPEC_DISK_TEMPLATE", DiskTemplates.ToRaw(template));
             HspaceStats(Key, "FIN", copy.Nodes, baseCount + r.Allocated, r.FinalScore);
-            Key("ALLOC_USAGE", ShowFixed(baseCount + r.Allocated == 0 ? 0 : (double)baseCount / (baseCount + r.Allocated)));
+            Key("ALLOC_USAGE", HaskellShow.Fixed(baseCount + r.Allocated == 0 ? 0 : (double)baseCount / (baseCount + r.Allocated)));
             Key("ALLOC_INSTANCES", r.Allocated);
             Key("ALLOC_FAIL_REASON", r.FailReason.Length == 0 ? "FailNone" : r.FailReason);
             foreach (var (f, c) in CapacityPlanner.FailureCounts(r.LastFailures))

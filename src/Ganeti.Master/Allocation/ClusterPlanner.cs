@@ -112,12 +112,15 @@ public static class ClusterPlanner
             throw GanetiException.WrongInput(e.Message);
         }
         var std = request.Standard ?? pol.Std;
-        var tiered = request.Tiered ?? (pol.MinMax.Count > 0 ? pol.MinMax[^1].Max : ISpec.DefaultMax);
+        // As hspace: tier by tier from each of the policy's largest specs in turn, unless one is given.
+        IReadOnlyList<ISpec> tieredSpecs = request.Tiered is { } t1 ? new[] { t1 }
+            : pol.MinMax.Count > 0 ? pol.MinMax.Select(m => m.Max).ToList() : new[] { ISpec.DefaultMax };
+        var tiered = tieredSpecs[0];
         var online = cd.Nodes.Where(n => !n.Offline).ToList();
         var text = HTools.Text.TextSerializer.Serialize(cd);
         ClusterData Copy() => ClusterLoader.Finish(HTools.Text.TextLoader.Parse(text), new LoadOptions());
         var s = await Task.Run(() => CapacityPlanner.Run(Copy(), std, template, tiered: false, spindleUse: pol.Std.SpindleUse), ct).ConfigureAwait(false);
-        var r = await Task.Run(() => CapacityPlanner.Run(Copy(), tiered, template, tiered: true, spindleUse: pol.Std.SpindleUse), ct).ConfigureAwait(false);
+        var r = await Task.Run(() => CapacityPlanner.RunTiered(Copy(), tieredSpecs, template, spindleUse: pol.Std.SpindleUse), ct).ConfigureAwait(false);
         static JsonObject Spec(ISpec x) => new()
         {
             ["memory_size"] = x.MemorySize, ["disk_size"] = x.DiskSize, ["cpu_count"] = x.CpuCount, ["spindle_use"] = x.SpindleUse,
@@ -141,7 +144,7 @@ public static class ClusterPlanner
                 ["spec"] = Spec(tiered), ["count"] = r.Allocated,
                 ["tiers"] = new JsonArray(r.Tiers.Select(x => (JsonNode?)new JsonObject
                 {
-                    ["memory_size"] = x.Mem, ["disk_size"] = x.Dsk, ["cpu_count"] = x.Cpu, ["count"] = x.Count,
+                    ["memory_size"] = x.Mem, ["disk_size"] = x.Dsk, ["cpu_count"] = x.Cpu, ["spindle_use"] = x.Spn, ["count"] = x.Count,
                 }).ToArray()),
             },
         };

@@ -124,17 +124,6 @@ public sealed class HspaceComparisonTests : IDisposable
         return (Keys(theirs.Out), Keys(ours.Out));
     }
 
-    /// <summary>
-    /// Generated shapes and templates whose tiered run from the policy's largest spec still
-    /// differs from hspace's: after a few tiers it takes other sizes (plain instances on seeds
-    /// 1, 2, 4 and 8, diskless ones on seed 6), so the TSPEC, TRL_ and
-    /// KM_ keys differ. Every other key, and every key of a tiered run from --tiered-alloc, is equal.
-    /// </summary>
-    private static readonly HashSet<(int Seed, string Template)> TieredFromMaxDiffers = new()
-    {
-        (1, "plain"), (2, "plain"), (4, "plain"), (6, "diskless"), (8, "plain"),
-    };
-
     public static TheoryData<string, string> GeneratedShapesAndTemplates()
     {
         var data = new TheoryData<string, string>();
@@ -152,11 +141,7 @@ public sealed class HspaceComparisonTests : IDisposable
         foreach (var extra in OptionSets)
         {
             var (theirs, ours) = BothKeys(shape, template, extra);
-            bool skipTiered = TieredFromMaxDiffers.Contains((shape.Seed, template)) && !extra.Contains("--tiered-alloc");
-            string Show(SortedDictionary<string, string> keys) => string.Join("\n", keys
-                .Where(kv => !skipTiered || !(kv.Key.StartsWith("HTS_TRL_", StringComparison.Ordinal)
-                    || kv.Key.StartsWith("HTS_KM_", StringComparison.Ordinal) || kv.Key == "HTS_TSPEC"))
-                .Select(kv => kv.Key + "=" + kv.Value));
+            string Show(SortedDictionary<string, string> keys) => string.Join("\n", keys.Select(kv => kv.Key + "=" + kv.Value));
             Assert.Equal(Show(theirs), Show(ours));
         }
     }

@@ -48,7 +48,7 @@ public sealed class GntClusterCapacity
             Tiers = (tiered["tiers"] as JsonArray ?? []).OfType<JsonObject>().Select(t => new GntCapacityTier
             {
                 MemorySize = Long(t, "memory_size") ?? 0, DiskSize = Long(t, "disk_size") ?? 0,
-                CpuCount = Int(t, "cpu_count") ?? 0, Count = Int(t, "count") ?? 0,
+                CpuCount = Int(t, "cpu_count") ?? 0, SpindleUse = Int(t, "spindle_use") ?? 0, Count = Int(t, "count") ?? 0,
             }).ToArray(),
         };
     }
@@ -60,5 +60,7 @@ public sealed class GntCapacityTier
     public long MemorySize { get; init; }
     public long DiskSize { get; init; }
     public int CpuCount { get; init; }
+    /// <summary>Spindles of the tier's disk (they shrink only with exclusive storage).</summary>
+    public int SpindleUse { get; init; }
     public int Count { get; init; }
 }

@@ -19,7 +19,11 @@ public static class GanetiTools
         return "";
     }
 
-    public static (int Code, string Out, string Err) Run(string tool, IEnumerable<string> args, int timeoutMs = 60_000)
+    /// <summary>
+    /// Runs one of Ganeti's tools. The time limit only guards against a hang: some of Ganeti's
+    /// runs take tens of seconds on their own and several times that on a loaded machine.
+    /// </summary>
+    public static (int Code, string Out, string Err) Run(string tool, IEnumerable<string> args, int timeoutMs = 600_000)
     {
         var psi = new ProcessStartInfo(Require(tool)) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -59,6 +59,10 @@ public sealed class HealthToolsComparisonTests : IDisposable
                      new[] { "--skip-non-redundant" }, new[] { "--one-step-only" }, new[] { "--no-headers" },
                      new[] { "--node-tags", "rack:r2" }, new[] { "-G", "group1" }, new[] { "-O", "node2" },
                      new[] { "--print-moves" }, new[] { "--print-moves", "--one-step-only", "--ignore-non-redundant" },
+                     new[] { "--print-moves", "--skip-non-redundant" }, new[] { "--print-moves", "--node-tags", "rack:r2" },
+                     new[] { "--print-moves", "-G", "group1" },
+                     new[] { "--full-evacuation", "--print-moves" }, new[] { "--full-evacuation", "--ignore-non-redundant", "--print-moves" },
+                     new[] { "--full-evacuation", "-v", "-v" },
                  })
             AssertSame("hroller", file, options);
     }
@@ -118,5 +122,56 @@ public sealed class HealthToolsComparisonTests : IDisposable
             var shape = new ClusterShape { Nodes = 6 + seed % 3, Instances = 30, DrbdFraction = 0.5, OfflineNodes = 1, NodeMemory = 32768, Seed = seed };
             AssertSame("hroller", Write(System.Text.Json.JsonSerializer.Serialize(shape), "moves"), "--print-moves");
         }
+    }
+
+    /// <summary>Generated clusters on which Ganeti's hroller finds full evacuation plans (most clusters fail to migrate).</summary>
+    public static TheoryData<string> FullEvacuationShapes()
+    {
+        var data = new TheoryData<string>();
+        var shapes = new[]
+        {
+            new ClusterShape { Nodes = 9, Instances = 14, DrbdFraction = 0.3, LocationTags = true, Seed = 7000 },
+            new ClusterShape { Nodes = 5, Instances = 20, LocationTags = true, Seed = 7002 },
+            new ClusterShape { Nodes = 11, Instances = 31, DrbdFraction = 0.3, OfflineNodes = 1, Seed = 7011 },
+            new ClusterShape { Nodes = 6, Instances = 49, Groups = 2, DrbdFraction = 0.3, Seed = 7022 },
+            new ClusterShape { Nodes = 9, Instances = 44, DrbdFraction = 0.3, Seed = 7026 },
+            new ClusterShape { Nodes = 14, Instances = 26, NodeMemory = 32768, Seed = 7039 },
+            new ClusterShape { Nodes = 12, Instances = 35, Groups = 2, DrbdFraction = 0.5, OfflineNodes = 1, Seed = 7052 },
+            new ClusterShape { Nodes = 14, Instances = 21, DrbdFraction = 0.5, OfflineNodes = 1, Seed = 7062 },
+        };
+        foreach (var s in shapes) data.Add(System.Text.Json.JsonSerializer.Serialize(s));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FullEvacuationShapes))]
+    public void HrollerPlansGanetisFullEvacuation(string shapeJson)
+    {
+        var file = Write(shapeJson, "full");
+        foreach (var options in new[]
+                 {
+                     new[] { "--full-evacuation" }, new[] { "--full-evacuation", "--print-moves" },
+                     new[] { "--full-evacuation", "--print-moves", "--one-step-only" },
+                     new[] { "--full-evacuation", "--print-moves", "--ignore-non-redundant" },
+                     new[] { "--full-evacuation", "--print-moves", "--skip-non-redundant" },
+                     new[] { "--full-evacuation", "--print-moves", "--node-tags", "rack:r2" },
+                     new[] { "--full-evacuation", "--print-moves", "-G", "group1" },
+                     new[] { "--full-evacuation", "--print-moves", "--offline-maintenance" },
+                     new[] { "--full-evacuation", "--print-moves", "-O", "node2" },
+                     new[] { "--full-evacuation", "--no-headers", "-v", "-v" },
+                 })
+            AssertSame("hroller", file, options);
+    }
+
+    [Fact]
+    public void HrollerRefusesFullEvacuationsThatCannotMigrateOrFindSecondaries()
+    {
+        // The first cannot move its non-redundant instances, nor, ignoring them, new
+        // secondaries; the second cannot migrate its instances onto their secondaries.
+        var secondaries = Write(System.Text.Json.JsonSerializer.Serialize(new ClusterShape { Nodes = 7, Instances = 45, Groups = 2, DrbdFraction = 0.3, OfflineNodes = 1, Seed = 7003 }), "nosec");
+        AssertSame("hroller", secondaries, "--full-evacuation");
+        AssertSame("hroller", secondaries, "--full-evacuation", "--ignore-non-redundant");
+        var migration = Write(System.Text.Json.JsonSerializer.Serialize(new ClusterShape { Nodes = 7, Instances = 28, DrbdFraction = 0.3, OfflineNodes = 1, NodeMemory = 16384, Seed = 7006 }), "nomig");
+        AssertSame("hroller", migration, "--full-evacuation", "--ignore-non-redundant", "--print-moves");
     }
 }

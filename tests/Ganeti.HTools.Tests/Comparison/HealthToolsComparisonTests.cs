@@ -138,6 +138,10 @@ public sealed class HealthToolsComparisonTests : IDisposable
             new ClusterShape { Nodes = 14, Instances = 26, NodeMemory = 32768, Seed = 7039 },
             new ClusterShape { Nodes = 12, Instances = 35, Groups = 2, DrbdFraction = 0.5, OfflineNodes = 1, Seed = 7052 },
             new ClusterShape { Nodes = 14, Instances = 21, DrbdFraction = 0.5, OfflineNodes = 1, Seed = 7062 },
+            // With rack:r1 selected, some moved instances land on a node whose secondary was
+            // replaced, and Ganeti prints that node under its primary's name.
+            new ClusterShape { Nodes = 12, Instances = 5, DrbdFraction = 0.5, LocationTags = true, Seed = 1004 },
+            new ClusterShape { Nodes = 11, Instances = 23, OfflineNodes = 1, LocationTags = true, Seed = 1006 },
         };
         foreach (var s in shapes) data.Add(System.Text.Json.JsonSerializer.Serialize(s));
         return data;
@@ -155,6 +159,7 @@ public sealed class HealthToolsComparisonTests : IDisposable
                      new[] { "--full-evacuation", "--print-moves", "--ignore-non-redundant" },
                      new[] { "--full-evacuation", "--print-moves", "--skip-non-redundant" },
                      new[] { "--full-evacuation", "--print-moves", "--node-tags", "rack:r2" },
+                     new[] { "--full-evacuation", "--print-moves", "--ignore-non-redundant", "--node-tags", "rack:r1" },
                      new[] { "--full-evacuation", "--print-moves", "-G", "group1" },
                      new[] { "--full-evacuation", "--print-moves", "--offline-maintenance" },
                      new[] { "--full-evacuation", "--print-moves", "-O", "node2" },

@@ -10,10 +10,13 @@ namespace Ganeti.HTools.Capacity;
 /// configuration as it was.
 /// </summary>
 /// <remarks>
-/// Replacing a secondary overwrites the old secondary's slot with a copy of the primary's
-/// (which loses that secondary and gives the slot the primary's name). Ganeti's hroller does
-/// this, and the slot shows through in the printed moves when an instance later lands on it,
-/// so it is kept to print the same plans.
+/// Replacing a secondary takes the instance off the old secondary, which keeps its own name
+/// and resources. Ganeti 3.0.2's hroller instead overwrites the old secondary with a copy of
+/// the primary (it looks up the primary where it means the old secondary): the plan then names
+/// the primary where an instance later lands on the old secondary, and is made on the primary's
+/// resources there. That bug is reproduced only when asked for (<c>reproduceGanetiSlotBug</c>
+/// of <see cref="FromCluster"/>), so that tests can show every other step matches Ganeti's
+/// plans; nothing on the command line asks for it.
 /// </remarks>
 public sealed class RebootConfiguration
 {
@@ -32,16 +35,29 @@ public sealed class RebootConfiguration
     private readonly int[] _pnode;
     private readonly int[] _snode;
 
-    private RebootConfiguration(ClusterData cd, Slot[] slots, int[] pnode, int[] snode)
+    private RebootConfiguration(ClusterData cd, Slot[] slots, int[] pnode, int[] snode, bool reproduceGanetiSlotBug)
     {
         _cd = cd;
         _slots = slots;
         _pnode = pnode;
         _snode = snode;
+        ReproducesGanetiSlotBug = reproduceGanetiSlotBug;
     }
 
+    /// <summary>
+    /// Whether replacing a secondary overwrites the old secondary with a copy of the primary,
+    /// as Ganeti 3.0.2's hroller does (see the remarks on <see cref="RebootConfiguration"/>).
+    /// </summary>
+    public bool ReproducesGanetiSlotBug { get; }
+
     /// <summary>The cluster as loaded.</summary>
-    public static RebootConfiguration FromCluster(ClusterData cd)
+    /// <param name="cd">The loaded cluster.</param>
+    /// <param name="reproduceGanetiSlotBug">
+    /// Replace secondaries as Ganeti 3.0.2's hroller does, overwriting the old secondary with a
+    /// copy of the primary, to print Ganeti's plans byte for byte; false (the default) takes
+    /// the instance off the old secondary and nothing else.
+    /// </param>
+    public static RebootConfiguration FromCluster(ClusterData cd, bool reproduceGanetiSlotBug = false)
     {
         var slots = cd.Nodes.Select(n => new Slot
         {
@@ -51,17 +67,24 @@ public sealed class RebootConfiguration
             SList = Enumerable.Reverse(n.SList).ToList(),
         }).ToArray();
         return new RebootConfiguration(cd, slots,
-            cd.Instances.Select(i => i.PNode).ToArray(), cd.Instances.Select(i => i.SNode).ToArray());
+            cd.Instances.Select(i => i.PNode).ToArray(), cd.Instances.Select(i => i.SNode).ToArray(),
+            reproduceGanetiSlotBug);
     }
 
     public RebootConfiguration Copy()
-        => new(_cd, _slots.Select(s => s.Copy()).ToArray(), (int[])_pnode.Clone(), (int[])_snode.Clone());
+        => new(_cd, _slots.Select(s => s.Copy()).ToArray(), (int[])_pnode.Clone(), (int[])_snode.Clone(), ReproducesGanetiSlotBug);
 
     /// <summary>The group of the node held in a slot.</summary>
     public int GroupOf(int node) => _cd.Nodes[_slots[node].Identity].Group;
 
-    /// <summary>The node whose name a slot shows (itself unless a secondary replacement overwrote it).</summary>
+    /// <summary>
+    /// The node whose name and resources a slot holds: itself, unless <see cref="ReproducesGanetiSlotBug"/>
+    /// and a secondary replacement overwrote it with the instance's primary.
+    /// </summary>
     public int IdentityOf(int node) => _slots[node].Identity;
+
+    /// <summary>The resources and counts of the node held in a slot.</summary>
+    public NodeState StateOf(int node) => _slots[node].State;
 
     public int PrimaryOf(int instance) => _pnode[instance];
 
@@ -122,21 +145,30 @@ public sealed class RebootConfiguration
         return true;
     }
 
-    /// <summary>Gives an instance a new secondary, <paramref name="target"/> (never its primary).</summary>
+    /// <summary>
+    /// Gives an instance a new secondary, <paramref name="target"/> (never its primary nor its
+    /// current secondary); the old secondary loses the instance. With
+    /// <see cref="ReproducesGanetiSlotBug"/> the old secondary is overwritten with a copy of the
+    /// primary instead, as Ganeti 3.0.2's hroller does.
+    /// </summary>
     public bool TryReplaceSecondary(int instance, int target)
     {
         var inst = _cd.Instances[instance];
         int p = _pnode[instance], old = _snode[instance];
         if (p == target || old == Instance.NoNode) return false;
+        if (!ReproducesGanetiSlotBug && old == target) return false;
         var to = _slots[target];
         var added = to.State;
         if (added.AddSec(NodeOf(to), inst, p, force: true) != FailMode.None) return false;
-        var overwritten = _slots[p].Copy();
-        overwritten.SList.Remove(instance);
-        overwritten.State.RemoveSec(NodeOf(overwritten), inst);
+        // Ganeti takes the node it removes the secondary from at the primary's index.
+        var left = ReproducesGanetiSlotBug ? _slots[p].Copy() : _slots[old];
+        var removed = left.State;
+        removed.RemoveSec(NodeOf(left), inst);
         to.State = added;
         if (!inst.Forthcoming) to.SList.Insert(0, instance);
-        _slots[old] = overwritten;
+        left.State = removed;
+        left.SList.Remove(instance);
+        _slots[old] = left;
         _snode[instance] = target;
         return true;
     }

@@ -7,9 +7,10 @@ public static partial class HToolsCli
 {
     /// <summary>
     /// hroller: groups of nodes that can be rebooted at the same time, largest first and the
-    /// master's group last, as Ganeti's hroller prints them.
+    /// master's group last, as Ganeti's hroller prints them. Secondaries are replaced correctly
+    /// unless <paramref name="reproduceGanetiSlotBug"/> (see <see cref="RebootConfiguration"/>).
     /// </summary>
-    private static int RunHroller(CliOptions o, TextWriter output, TextWriter err)
+    private static int RunHroller(CliOptions o, TextWriter output, TextWriter err, bool reproduceGanetiSlotBug)
     {
         if (o.Args.Count > 0) return Fail(err, "Error: This program doesn't take any arguments.");
         var cd = LoadCluster(o, err);
@@ -44,7 +45,7 @@ public static partial class HToolsCli
         // for the ones it keeps. As in Ganeti, this is planned on the whole colour (nodes
         // between the selected ones included), and the groups are reduced to the selected
         // nodes (possibly to none) after.
-        var initial = RebootConfiguration.FromCluster(cd);
+        var initial = RebootConfiguration.FromCluster(cd, reproduceGanetiSlotBug);
         var targets = cd.Nodes.Where(n => !n.Offline).Select(n => n.Index).ToList();
         var parts = new List<RebootPart>();
         foreach (var c in classes)

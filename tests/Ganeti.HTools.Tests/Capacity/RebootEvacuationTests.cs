@@ -121,16 +121,67 @@ public sealed class RebootEvacuationTests
     }
 
     [Fact]
-    public void ReplacingASecondaryLeavesTheOldSecondarysSlotShowingThePrimary()
+    public void ReplacingASecondaryOnlyTakesTheInstanceOffTheOldSecondary()
     {
-        // i1 leaves n2 for n3; n2's slot then holds n1 as it was (secondary of i2).
-        var cd = Cluster(new[] { 60000, 60000, 60000 }, "1>2", "3>1");
+        // i1 leaves n2 for n3; n2 stays n2 with its own memory and i3's secondary, and gets
+        // i1's disk back.
+        var cd = Cluster(new[] { 10000, 50000, 60000 }, "1>2", "3>1", "3>2");
         var conf = RebootConfiguration.FromCluster(cd);
+        var before = conf.StateOf(1);
+        Assert.False(conf.ReproducesGanetiSlotBug);
+        Assert.True(conf.TryReplaceSecondary(0, 2));
+        Assert.Equal(2, conf.SecondaryOf(0));
+        Assert.Equal(1, conf.IdentityOf(1));
+        Assert.Equal(new[] { 2 }, conf.Secondaries(1));
+        Assert.Equal(new[] { 0 }, conf.Secondaries(2));
+        var after = conf.StateOf(1);
+        Assert.Equal(before.FDsk + 10240, after.FDsk);
+        Assert.Equal(before.SCount - 1, after.SCount);
+        Assert.Equal(before.UnallocatedMem, after.UnallocatedMem);
+        Assert.Equal(before.PCount, after.PCount);
+        // The primary is untouched.
+        Assert.Equal(RebootConfiguration.FromCluster(cd).StateOf(0).FDsk, conf.StateOf(0).FDsk);
+        Assert.Equal(new[] { 1 }, conf.Secondaries(0));
+    }
+
+    [Fact]
+    public void AnInstanceMovedOntoAFormerSecondaryShowsThatNodesName()
+    {
+        // i1's secondary leaves n2 for n4, then the plain i2 moves from n3 onto n2.
+        var cd = Cluster(new[] { 60000, 60000, 60000, 60000 }, "1>2", "3");
+        var initial = RebootConfiguration.FromCluster(cd);
+        var conf = initial.Copy();
+        Assert.True(conf.TryReplaceSecondary(0, 3));
+        Assert.True(conf.TryMove(1, 1));
+        Assert.Equal(new[] { "i1 n1 n4", "i2 n2" }, Show(cd, conf, initial));
+        Assert.Equal(60000 - 1024, conf.StateOf(1).UnallocatedMem);
+    }
+
+    [Fact]
+    public void ASecondaryIsNotReplacedByItself()
+    {
+        var cd = Cluster(new[] { 60000, 60000, 60000 }, "1>2");
+        var conf = RebootConfiguration.FromCluster(cd);
+        Assert.False(conf.TryReplaceSecondary(0, 1));
+        Assert.Equal(new[] { 0 }, conf.Secondaries(1));
+    }
+
+    [Fact]
+    public void ReproducingGanetisSlotBugOverwritesTheOldSecondaryWithThePrimary()
+    {
+        // As Ganeti 3.0.2's hroller: n2's slot then holds n1 as it was (secondary of i2), and
+        // an instance moved onto it later is shown on n1.
+        var cd = Cluster(new[] { 60000, 60000, 60000, 60000 }, "1>2", "3>1", "4");
+        var initial = RebootConfiguration.FromCluster(cd, reproduceGanetiSlotBug: true);
+        var conf = initial.Copy();
+        Assert.True(conf.ReproducesGanetiSlotBug);
         Assert.True(conf.TryReplaceSecondary(0, 2));
         Assert.Equal(2, conf.SecondaryOf(0));
         Assert.Equal(0, conf.IdentityOf(1));
         Assert.Equal(new[] { 1 }, conf.Secondaries(1));
         Assert.Equal(new[] { 0 }, conf.Secondaries(2));
+        Assert.True(conf.TryMove(2, 1));
+        Assert.Equal(new[] { "i1 n1 n3", "i3 n1" }, Show(cd, conf, initial));
     }
 
     [Fact]

@@ -137,8 +137,8 @@ public sealed class RebootGraph
 /// <summary>
 /// hroller's reboot groups: nodes that can be rebooted together because no instance needs two
 /// of them at once. The node graph is coloured with three heuristics, the one with the fewest
-/// colours wins, and each colour becomes a group (split further where the non-redundant
-/// instances of its nodes cannot all be moved away at once).
+/// colours wins, and each colour becomes a group (split further by
+/// <see cref="RebootEvacuation"/> where what must leave its nodes cannot all move at once).
 /// </summary>
 public static class RebootGroups
 {
@@ -204,32 +204,5 @@ public static class RebootGroups
             order.Add(k);
         }
         return order;
-    }
-
-    /// <summary>
-    /// Splits a group into parts whose non-redundant instances can all be moved away at once:
-    /// each node, in order, joins the first part that still accepts it (as
-    /// <paramref name="canEvacuate"/> says) or starts a new one. Null if a node cannot be
-    /// evacuated even alone.
-    /// </summary>
-    public static List<List<int>>? SplitByCapacity(IReadOnlyList<int> group, Func<IReadOnlyList<int>, bool> canEvacuate)
-    {
-        var parts = new List<List<int>>();
-        foreach (var n in group)
-        {
-            bool placed = false;
-            foreach (var p in parts)
-            {
-                if (!canEvacuate(p.Append(n).ToList())) continue;
-                p.Add(n);
-                placed = true;
-                break;
-            }
-            if (placed) continue;
-            var alone = new List<int> { n };
-            if (!canEvacuate(alone)) return null;
-            parts.Add(alone);
-        }
-        return parts;
     }
 }

@@ -13,8 +13,7 @@ public static partial class HToolsCli
     public static readonly string[] Tools = { "hbal", "hail", "hspace", "hroller", "hinfo", "hcheck" };
 
     public static int Run(string tool, string[] args, TextWriter output, TextWriter error)
-    {
-        try
+        => Guarded(error, () =>
         {
             var o = CliOptions.Parse(args);
             return tool switch
@@ -22,11 +21,26 @@ public static partial class HToolsCli
                 "hbal" => RunHbal(o, output, error),
                 "hail" => RunHail(o, output, error),
                 "hspace" => RunHspace(o, output, error),
-                "hroller" => RunHroller(o, output, error),
+                "hroller" => RunHroller(o, output, error, reproduceGanetiSlotBug: false),
                 "hinfo" => RunHinfo(o, output, error),
                 "hcheck" => RunHcheck(o, output, error),
                 _ => Fail(error, $"Unknown tool '{tool}'; expected one of {string.Join(", ", Tools)}"),
             };
+        });
+
+    /// <summary>
+    /// hroller planning secondary replacements with Ganeti 3.0.2's bug (see
+    /// <see cref="Capacity.RebootConfiguration"/>), so that its --full-evacuation plans can be
+    /// compared with Ganeti's byte for byte. Not reachable from the command line.
+    /// </summary>
+    internal static int RunHrollerReproducingGanetiSlotBug(string[] args, TextWriter output, TextWriter error)
+        => Guarded(error, () => RunHroller(CliOptions.Parse(args), output, error, reproduceGanetiSlotBug: true));
+
+    private static int Guarded(TextWriter error, Func<int> run)
+    {
+        try
+        {
+            return run();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
         {

@@ -120,16 +120,4 @@ public sealed class RebootGroupsTests
         Assert.Equal(new[] { 2, 1, 3, 0 }, RebootGroups.Order(groups, master: 0));
         Assert.Equal(new[] { 2, 0, 1, 3 }, RebootGroups.Order(groups, master: 9));
     }
-
-    [Fact]
-    public void NodesJoinTheFirstPartThatCanStillBeEvacuated()
-    {
-        // At most two nodes per part, and nodes 1 and 3 never together.
-        bool Fits(IReadOnlyList<int> p) => p.Count <= 2 && !(p.Contains(1) && p.Contains(3));
-        var parts = RebootGroups.SplitByCapacity(new[] { 1, 2, 3, 4, 5 }, Fits);
-        Assert.Equal(new[] { new[] { 1, 2 }, new[] { 3, 4 }, new[] { 5 } }, parts!.Select(p => p.ToArray()));
-        Assert.Equal(new[] { new[] { 1, 4 }, new[] { 3, 5 } },
-            RebootGroups.SplitByCapacity(new[] { 1, 3, 4, 5 }, Fits)!.Select(p => p.ToArray()));
-        Assert.Null(RebootGroups.SplitByCapacity(new[] { 1, 2, 7 }, p => !p.Contains(7)));
-    }
 }

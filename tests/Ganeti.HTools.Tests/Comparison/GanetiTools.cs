@@ -68,4 +68,16 @@ public static class GanetiTools
         int code = Ganeti.HTools.Cli.HToolsCli.Run(tool, args, o, e);
         return (code, o.ToString(), e.ToString());
     }
+
+    /// <summary>
+    /// Our hroller replacing secondaries with Ganeti 3.0.2's bug (the old secondary overwritten
+    /// with a copy of the primary), as no command line can ask for.
+    /// </summary>
+    public static (int Code, string Out, string Err) RunOursHrollerReproducingGanetiSlotBug(params string[] args)
+    {
+        var o = new StringWriter();
+        var e = new StringWriter();
+        int code = Ganeti.HTools.Cli.HToolsCli.RunHrollerReproducingGanetiSlotBug(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
 }

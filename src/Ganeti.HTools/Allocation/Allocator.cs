@@ -16,6 +16,8 @@ public sealed class Allocator
 
     private readonly bool _capacity, _drbdGlobal, _acceptExisting;
     private readonly IReadOnlyCollection<int>? _ignoredGroups;
+    /// <summary>The node that could not be evacuated at the last refusal: checked first next time.</summary>
+    private int _lastUnevacuable = -1;
 
     /// <param name="cd">The cluster.</param>
     /// <param name="ignoreSoftErrors">Skip the soft checks (N+1 reserve, vcpu ratio, tags).</param>
@@ -67,7 +69,12 @@ public sealed class Allocator
                 saved.Add((sn, sn.State));
                 var ss = sn.State; ss.AddSec(sn, probe, p, true); sn.State = ss;
             }
-            if (!drbd) return GlobalN1.Redundant(_cd, _acceptExisting, _ignoredGroups);
+            if (!drbd)
+            {
+                int failing = GlobalN1.FirstUnevacuable(_cd, _acceptExisting, _ignoredGroups, _lastUnevacuable);
+                if (failing >= 0) _lastUnevacuable = failing;
+                return failing < 0;
+            }
             foreach (var n in nodes)
             {
                 if ((_acceptExisting && n.Offline) || (_ignoredGroups is not null && _ignoredGroups.Contains(n.Group))) continue;

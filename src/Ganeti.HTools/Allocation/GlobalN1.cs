@@ -29,14 +29,23 @@ public static class GlobalN1
     /// need not be, and the nodes of <paramref name="ignoredGroups"/> are not checked.
     /// </summary>
     public static bool Redundant(ClusterData cd, bool acceptExisting = false, IReadOnlyCollection<int>? ignoredGroups = null)
+        => FirstUnevacuable(cd, acceptExisting, ignoredGroups) < 0;
+
+    /// <summary>
+    /// The first node (as <see cref="Redundant"/> checks them, <paramref name="tryFirst"/> before
+    /// the others) that cannot be evacuated, or -1 when every node can. Checking first the node
+    /// that failed last time makes most refusals cost one node's evacuation, not the cluster's.
+    /// </summary>
+    public static int FirstUnevacuable(ClusterData cd, bool acceptExisting = false, IReadOnlyCollection<int>? ignoredGroups = null, int tryFirst = -1)
     {
+        bool Checked(Node n) => !(acceptExisting && n.Offline) && !(ignoredGroups is not null && ignoredGroups.Contains(n.Group));
+        if (tryFirst >= 0 && tryFirst < cd.Nodes.Count && Checked(cd.Nodes[tryFirst]) && !CanEvacuate(cd, cd.Nodes[tryFirst])) return tryFirst;
         foreach (var n in cd.Nodes)
         {
-            if (acceptExisting && n.Offline) continue;
-            if (ignoredGroups is not null && ignoredGroups.Contains(n.Group)) continue;
-            if (!CanEvacuate(cd, n)) return false;
+            if (n.Index == tryFirst || !Checked(n)) continue;
+            if (!CanEvacuate(cd, n)) return n.Index;
         }
-        return true;
+        return -1;
     }
 
     /// <summary>
@@ -86,12 +95,12 @@ public static class GlobalN1
         // instances as they move, so the nodes' lists change too (and are restored after).
         bool tagged = cd.Instances.Any(x => x.ExclTags.Length > 0);
         bool useMap = tagged && nodes.Any(x => x.LocationTags.Count > 0);
-        var lists = new Dictionary<int, (int[] PList, KeyValuePair<string, int>[] PTags, KeyValuePair<(string, string), int>[] Map)>();
+        var lists = new Dictionary<int, Node.Saved>();
         void MovePrimary(Instance i, int from, int to)
         {
             if (!tagged) return;
             foreach (var x in from >= 0 ? new[] { from, to } : new[] { to })
-                if (!lists.ContainsKey(x)) lists[x] = (nodes[x].PList.ToArray(), nodes[x].PTags.ToArray(), nodes[x].InstanceMap.ToArray());
+                lists.TryAdd(x, nodes[x].Save());
             if (from >= 0) nodes[from].CommitRemovePri(i);
             nodes[to].CommitAddPri(i);
         }
@@ -160,13 +169,7 @@ public static class GlobalN1
         finally
         {
             for (int k = 0; k < nodes.Length; k++) nodes[k].State = saved[k];
-            foreach (var (x, l) in lists)
-            {
-                var node = nodes[x];
-                node.PList.Clear(); node.PList.AddRange(l.PList);
-                node.PTags.Clear(); foreach (var kv in l.PTags) node.PTags[kv.Key] = kv.Value;
-                node.InstanceMap.Clear(); foreach (var kv in l.Map) node.InstanceMap[kv.Key] = kv.Value;
-            }
+            foreach (var (x, l) in lists) nodes[x].Restore(l with { State = saved[x] });
         }
     }
 

@@ -115,6 +115,16 @@ public static class CapacityPlanner
     {
         private readonly ClusterData _cd;
         private readonly Allocator _alloc, _probe;
+        private readonly Allocator? _unchecked;
+        private readonly bool _acceptExisting;
+        private readonly IReadOnlyCollection<int>? _ignored;
+        /// <summary>
+        /// Attempts since the last placement, by spec, of <see cref="_alloc"/> and
+        /// <see cref="_probe"/> (one table when they are the same). The cluster does not change
+        /// between placements, so an attempt's answer does not either: the specs tried again
+        /// while shrinking cost nothing.
+        /// </summary>
+        private readonly Dictionary<Spec, AllocResult> _fillTried = new(), _probeTried;
         private readonly DiskTemplate _template;
         private readonly int _limit, _reqNodes, _spindleUse;
         private readonly List<int> _groups;
@@ -146,7 +156,15 @@ public static class CapacityPlanner
             // N+1 reserve for its peers' failovers limits them.
             _alloc = new Allocator(cd, capacityCheck: template != DiskTemplate.Drbd, acceptExisting: acceptExistingErrors, ignoredGroups: ignored);
             // Shrinking one resource alone until an instance fits checks full redundancy, drbd included.
-            _probe = new Allocator(cd, drbdGlobalCheck: true, acceptExisting: acceptExistingErrors, ignoredGroups: ignored);
+            _probe = template == DiskTemplate.Drbd
+                ? new Allocator(cd, drbdGlobalCheck: true, acceptExisting: acceptExistingErrors, ignoredGroups: ignored)
+                : _alloc;
+            _probeTried = template == DiskTemplate.Drbd ? new Dictionary<Spec, AllocResult>() : _fillTried;
+            // Batches placed without the global check, kept when the cluster stays redundant (not
+            // for drbd, which has no global check here anyway).
+            _unchecked = template == DiskTemplate.Drbd ? null : new Allocator(cd, capacityCheck: false);
+            _acceptExisting = acceptExistingErrors;
+            _ignored = ignored;
         }
 
         public CapacityResult Standard(Spec spec)
@@ -235,26 +253,79 @@ public static class CapacityPlanner
             Status = InstanceStatus.Running, Movable = DiskTemplates.SupportsMoves(_template),
         };
 
-        private AllocResult Try(Spec s) => _probe.AllocateAcrossGroups(Make(s), _reqNodes, _groups);
+        private AllocResult Try(Spec s) => Attempt(_probe, _probeTried, s);
+
+        private AllocResult Attempt(Allocator alloc, Dictionary<Spec, AllocResult> tried, Spec s)
+        {
+            if (!tried.TryGetValue(s, out var r)) tried[s] = r = alloc.AllocateAcrossGroups(Make(s), _reqNodes, _groups);
+            return r;
+        }
 
         /// <summary>
         /// Allocates instances of the spec until one fails and returns that attempt's failure
         /// counts, or null when the limit was reached first.
         /// </summary>
+        /// <remarks>
+        /// After the first instance, as hspace does, instances go in batches placed without the
+        /// global N+1 check (the cluster's capacity less one instance per node, at least 20; then
+        /// 10), each kept if the cluster is still redundant after it. Redundancy only gets harder
+        /// as instances are added, so that is what one by one with the check would have placed.
+        /// A batch that breaks it is undone, and the rest goes one by one.
+        /// </remarks>
         private IReadOnlyDictionary<FailMode, int>? Fill(Spec s)
         {
+            int phase = _unchecked is null ? 2 : 0;
+            bool placed = false;
             while (_count < _limit)
             {
-                var inst = Make(s);
-                var r = _alloc.AllocateAcrossGroups(inst, _reqNodes, _groups);
+                if (phase < 2 && placed)
+                {
+                    int size = Math.Min(phase == 0 ? BigStep(s) : 10, _limit - _count);
+                    var saved = _cd.Nodes.Select(n => n.Save()).ToArray();
+                    int count = _count, instances = _cd.Instances.Count;
+                    var tiers = _tiers.ToList();
+                    IReadOnlyDictionary<FailMode, int>? failed = null;
+                    for (int k = 0; k < size && failed is null; k++)
+                    {
+                        var u = _unchecked!.AllocateAcrossGroups(Make(s), _reqNodes, _groups);
+                        if (u.Success) Place(s, u); else failed = u.Failures;
+                    }
+                    if (GlobalN1.Redundant(_cd, _acceptExisting, _ignored))
+                    {
+                        if (failed is not null) return failed;
+                        continue;
+                    }
+                    for (int k = 0; k < saved.Length; k++) _cd.Nodes[k].Restore(saved[k]);
+                    _cd.Instances.RemoveRange(instances, _cd.Instances.Count - instances);
+                    _count = count;
+                    _tiers.Clear(); _tiers.AddRange(tiers);
+                    phase++;
+                    continue;
+                }
+                var r = Attempt(_alloc, _fillTried, s);
                 if (!r.Success) return r.Failures;
-                _alloc.Place(inst, r.Primary, r.Secondary);
-                _count++;
-                if (_tiers.Count > 0 && _tiers[^1] is var t && (t.Mem, t.Dsk, t.Cpu, t.Spn) == (s.Mem, s.Dsk, s.Cpu, s.Spn))
-                    _tiers[^1] = t with { Count = t.Count + 1 };
-                else _tiers.Add((s.Mem, s.Dsk, s.Cpu, s.Spn, 1));
+                Place(s, r);
+                placed = true;
             }
             return null;
+        }
+
+        /// <summary>hspace's first batch size: the instances the free memory holds, less one per node, at least 20.</summary>
+        private int BigStep(Spec s)
+        {
+            long avail = _cd.Nodes.Sum(n => (long)n.State.AvailMem);
+            return (int)Math.Max(20, avail / Math.Max(1, s.Mem) - _cd.Nodes.Count);
+        }
+
+        private void Place(Spec s, AllocResult r)
+        {
+            _alloc.Place(Make(s), r.Primary, r.Secondary);
+            _fillTried.Clear();
+            _probeTried.Clear();
+            _count++;
+            if (_tiers.Count > 0 && _tiers[^1] is var t && (t.Mem, t.Dsk, t.Cpu, t.Spn) == (s.Mem, s.Dsk, s.Cpu, s.Spn))
+                _tiers[^1] = t with { Count = t.Count + 1 };
+            else _tiers.Add((s.Mem, s.Dsk, s.Cpu, s.Spn, 1));
         }
     }
 }

@@ -105,6 +105,23 @@ public sealed class Node
         RefreshPeerMax();
     }
 
+    /// <summary>Everything a placement or move changes on a node, to be put back with <see cref="Restore"/>.</summary>
+    internal sealed record Saved(NodeState State, int[] PList, int[] SList, KeyValuePair<int, int>[] Peers,
+        KeyValuePair<string, int>[] PTags, KeyValuePair<(string, string), int>[] InstanceMap);
+
+    internal Saved Save() => new(State, PList.ToArray(), SList.ToArray(), Peers.ToArray(), PTags.ToArray(), InstanceMap.ToArray());
+
+    internal void Restore(Saved s)
+    {
+        State = s.State;
+        PList.Clear(); PList.AddRange(s.PList);
+        SList.Clear(); SList.AddRange(s.SList);
+        Peers.Clear(); foreach (var kv in s.Peers) Peers[kv.Key] = kv.Value;
+        PTags.Clear(); foreach (var kv in s.PTags) PTags[kv.Key] = kv.Value;
+        InstanceMap.Clear(); foreach (var kv in s.InstanceMap) InstanceMap[kv.Key] = kv.Value;
+        RefreshPeerMax();
+    }
+
     internal void CommitRemoveSec(Instance inst, int pdx)
     {
         if (inst.Forthcoming) return;

@@ -15,8 +15,6 @@ namespace Ganeti.PowerShell.Commands;
 public sealed class MoveGntNodeCommand : GntJobCmdlet
 {
     private readonly List<string> _nodes = [];
-    private IReadOnlyList<string>? _allNodeNames;
-
     /// <summary>Node names; wildcards allowed. Binds the Name or NodeName of piped objects (Get-GntNode).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
@@ -39,29 +37,7 @@ public sealed class MoveGntNodeCommand : GntJobCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        foreach (var pattern in Name)
-        {
-            if (!WildcardMatcher.ContainsWildcard(pattern))
-            {
-                Add(WildcardMatcher.Unescape(pattern));
-                continue;
-            }
-            try
-            {
-                _allNodeNames ??= Run(ct => Client.GetNodeNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
-            }
-            var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allNodeNames.Where(matcher.IsMatch))
-                Add(name);
-        }
-    }
+    protected override void ProcessRecord() => ForEachNodeName(Name, Add);
 
     private void Add(string node)
     {

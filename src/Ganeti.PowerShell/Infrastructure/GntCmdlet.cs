@@ -99,13 +99,15 @@ public abstract class GntCmdlet : GntCmdletBase
         public void OnStatus(long jobId, string s) => status(jobId, s);
     }
 
-    private IReadOnlyList<string>? _allInstanceNames;
+    private readonly Dictionary<string, IReadOnlyList<string>> _listings = new();
 
     /// <summary>
-    /// Calls <paramref name="action"/> for every instance a pattern names: an exact name as given
-    /// (the master reports it if unknown), a wildcard against one listing per command.
+    /// Calls <paramref name="action"/> for every name a pattern names: an exact name as given
+    /// (the master reports it if unknown), a wildcard against one listing of that kind of
+    /// object (<paramref name="list"/>) per command.
     /// </summary>
-    protected void ForEachInstanceName(IEnumerable<string> patterns, Action<string> action)
+    private void ForEachName(IEnumerable<string> patterns, string kind, Func<CancellationToken, Task<IReadOnlyList<string>>> list,
+        Action<string> action)
     {
         foreach (var pattern in patterns)
         {
@@ -114,18 +116,33 @@ public abstract class GntCmdlet : GntCmdletBase
                 action(WildcardMatcher.Unescape(pattern));
                 continue;
             }
-            try
+            if (!_listings.TryGetValue(kind, out var names))
             {
-                _allInstanceNames ??= Run(ct => Client.GetInstanceNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
+                try
+                {
+                    _listings[kind] = names = Run(list);
+                }
+                catch (Exception ex) when (ex is not PipelineStoppedException)
+                {
+                    WriteFailure(ex, pattern);
+                    return;
+                }
             }
             var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allInstanceNames.Where(matcher.IsMatch))
+            foreach (var name in names.Where(matcher.IsMatch))
                 action(name);
         }
     }
+
+    /// <summary>Calls <paramref name="action"/> for every instance the patterns name (see <see cref="ForEachName"/>).</summary>
+    protected void ForEachInstanceName(IEnumerable<string> patterns, Action<string> action)
+        => ForEachName(patterns, "instance", ct => Client.GetInstanceNamesAsync(ct), action);
+
+    /// <summary>Calls <paramref name="action"/> for every node the patterns name (see <see cref="ForEachName"/>).</summary>
+    protected void ForEachNodeName(IEnumerable<string> patterns, Action<string> action)
+        => ForEachName(patterns, "node", ct => Client.GetNodeNamesAsync(ct), action);
+
+    /// <summary>Calls <paramref name="action"/> for every node group the patterns name (see <see cref="ForEachName"/>).</summary>
+    protected void ForEachGroupName(IEnumerable<string> patterns, Action<string> action)
+        => ForEachName(patterns, "group", ct => Client.GetGroupNamesAsync(ct), action);
 }

@@ -11,8 +11,6 @@ namespace Ganeti.PowerShell.Infrastructure;
 /// </summary>
 public abstract class GntGroupTargetCmdlet : GntJobCmdlet
 {
-    private IReadOnlyList<string>? _allGroupNames;
-
     /// <summary>Node group names; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("GroupName")]
@@ -20,29 +18,7 @@ public abstract class GntGroupTargetCmdlet : GntJobCmdlet
     [ArgumentCompleter(typeof(GroupNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    protected override void ProcessRecord()
-    {
-        foreach (var pattern in Name)
-        {
-            if (!WildcardMatcher.ContainsWildcard(pattern))
-            {
-                SubmitFor(WildcardMatcher.Unescape(pattern));
-                continue;
-            }
-            try
-            {
-                _allGroupNames ??= Run(ct => Client.GetGroupNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
-            }
-            var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allGroupNames.Where(matcher.IsMatch))
-                SubmitFor(name);
-        }
-    }
+    protected override void ProcessRecord() => ForEachGroupName(Name, SubmitFor);
 
     /// <summary>Submits the job for one group (through <see cref="GntJobCmdlet.Submit"/>).</summary>
     protected abstract void SubmitFor(string group);

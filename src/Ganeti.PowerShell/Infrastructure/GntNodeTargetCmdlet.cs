@@ -12,8 +12,6 @@ namespace Ganeti.PowerShell.Infrastructure;
 /// </summary>
 public abstract class GntNodeTargetCmdlet : GntJobCmdlet
 {
-    private IReadOnlyList<string>? _allNodeNames;
-
     /// <summary>Node names; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NodeName")]
@@ -21,29 +19,7 @@ public abstract class GntNodeTargetCmdlet : GntJobCmdlet
     [ArgumentCompleter(typeof(NodeNameCompleter))]
     public string[] Name { get; set; } = [];
 
-    protected override void ProcessRecord()
-    {
-        foreach (var pattern in Name)
-        {
-            if (!WildcardMatcher.ContainsWildcard(pattern))
-            {
-                SubmitFor(WildcardMatcher.Unescape(pattern));
-                continue;
-            }
-            try
-            {
-                _allNodeNames ??= Run(ct => Client.GetNodeNamesAsync(ct));
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                WriteFailure(ex, pattern);
-                return;
-            }
-            var matcher = new WildcardMatcher(pattern);
-            foreach (var name in _allNodeNames.Where(matcher.IsMatch))
-                SubmitFor(name);
-        }
-    }
+    protected override void ProcessRecord() => ForEachNodeName(Name, SubmitFor);
 
     /// <summary>Submits the job for one node (through <see cref="GntJobCmdlet.Submit"/>).</summary>
     protected abstract void SubmitFor(string node);

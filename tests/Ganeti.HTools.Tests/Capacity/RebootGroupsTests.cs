@@ -1,4 +1,3 @@
-using System.Text;
 using Ganeti.HTools.Capacity;
 using Ganeti.HTools.Model;
 
@@ -8,25 +7,9 @@ public sealed class RebootGroupsTests
 {
     /// <summary>A one-group cluster of <paramref name="nodes"/> nodes (n1 the master) with drbd instances "p>s" and plain ones "p".</summary>
     private static ClusterData Cluster(int nodes, params string[] instances)
-    {
-        var sb = new StringBuilder("g1|uuid-g1|preferred||\n\n");
-        for (int k = 1; k <= nodes; k++)
-            sb.Append($"n{k}|65536|1024|60000|2097152|2000000|32|{(k == 1 ? "M" : "N")}|uuid-g1|1||N|0|1|1.0\n");
-        sb.Append('\n');
-        int i = 0;
-        foreach (var spec in instances)
-        {
-            i++;
-            var f = spec.Split('>');
-            sb.Append(f.Length == 2
-                ? $"i{i}|1024|10240|1|running|Y|n{f[0]}|n{f[1]}|drbd||1|-|N\n"
-                : $"i{i}|1024|10240|1|running|Y|n{f[0]}||plain||1|-|N\n");
-        }
-        sb.Append("\n\n");
-        return ClusterLoader.LoadText(sb.ToString());
-    }
+        => RebootClusters.Build(Enumerable.Repeat(60000, nodes).ToArray(), instances);
 
-    private static List<int> All(ClusterData cd) => cd.Nodes.Select(n => n.Index).ToList();
+    private static List<int> All(ClusterData cd) => RebootClusters.All(cd);
 
     [Fact]
     public void EveryInstanceLinksItsNodesOnceAndSharedSecondariesLinkPrimariesOncePerPair()

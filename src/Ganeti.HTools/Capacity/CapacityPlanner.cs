@@ -124,7 +124,9 @@ public static class CapacityPlanner
         /// between placements, so an attempt's answer does not either: the specs tried again
         /// while shrinking cost nothing.
         /// </summary>
-        private readonly Dictionary<Spec, AllocResult> _fillTried = new(), _probeTried;
+        private readonly Dictionary<Spec, AllocResult> _fillTried = new(), _probeTried, _uncheckedTried = new();
+        /// <summary>Whether the cluster as it is now is globally N+1 redundant, once worked out.</summary>
+        private bool? _redundantHere;
         private readonly DiskTemplate _template;
         private readonly int _limit, _reqNodes, _spindleUse;
         private readonly List<int> _groups;
@@ -266,19 +268,19 @@ public static class CapacityPlanner
         /// counts, or null when the limit was reached first.
         /// </summary>
         /// <remarks>
-        /// After the first instance, as hspace does, instances go in batches placed without the
-        /// global N+1 check (the cluster's capacity less one instance per node, at least 20; then
-        /// 10), each kept if the cluster is still redundant after it. Redundancy only gets harder
-        /// as instances are added, so that is what one by one with the check would have placed.
-        /// A batch that breaks it is undone, and the rest goes one by one.
+        /// As hspace does, instances go in batches placed without the global N+1 check (the
+        /// cluster's capacity less one instance per node, at least 20), each kept if the cluster
+        /// is redundant after it; after a batch that is not, batches of 10; after one of those
+        /// that is not either, the rest one by one with the check. Where redundancy only gets
+        /// harder as instances are added, that is what one by one would have placed; where it
+        /// does not, this is what hspace places.
         /// </remarks>
         private IReadOnlyDictionary<FailMode, int>? Fill(Spec s)
         {
             int phase = _unchecked is null ? 2 : 0;
-            bool placed = false;
             while (_count < _limit)
             {
-                if (phase < 2 && placed)
+                if (phase < 2)
                 {
                     int size = Math.Min(phase == 0 ? BigStep(s) : 10, _limit - _count);
                     var saved = _cd.Nodes.Select(n => n.Save()).ToArray();
@@ -287,10 +289,10 @@ public static class CapacityPlanner
                     IReadOnlyDictionary<FailMode, int>? failed = null;
                     for (int k = 0; k < size && failed is null; k++)
                     {
-                        var u = _unchecked!.AllocateAcrossGroups(Make(s), _reqNodes, _groups);
+                        var u = Attempt(_unchecked!, _uncheckedTried, s);
                         if (u.Success) Place(s, u); else failed = u.Failures;
                     }
-                    if (GlobalN1.Redundant(_cd, _acceptExisting, _ignored))
+                    if (_redundantHere ??= GlobalN1.Redundant(_cd, _acceptExisting, _ignored))
                     {
                         if (failed is not null) return failed;
                         continue;
@@ -299,15 +301,24 @@ public static class CapacityPlanner
                     _cd.Instances.RemoveRange(instances, _cd.Instances.Count - instances);
                     _count = count;
                     _tiers.Clear(); _tiers.AddRange(tiers);
+                    Changed();
                     phase++;
                     continue;
                 }
                 var r = Attempt(_alloc, _fillTried, s);
                 if (!r.Success) return r.Failures;
                 Place(s, r);
-                placed = true;
             }
             return null;
+        }
+
+        /// <summary>The cluster changed: attempts and redundancy must be worked out again.</summary>
+        private void Changed()
+        {
+            _fillTried.Clear();
+            _probeTried.Clear();
+            _uncheckedTried.Clear();
+            _redundantHere = null;
         }
 
         /// <summary>hspace's first batch size: the instances the free memory holds, less one per node, at least 20.</summary>
@@ -320,8 +331,7 @@ public static class CapacityPlanner
         private void Place(Spec s, AllocResult r)
         {
             _alloc.Place(Make(s), r.Primary, r.Secondary);
-            _fillTried.Clear();
-            _probeTried.Clear();
+            Changed();
             _count++;
             if (_tiers.Count > 0 && _tiers[^1] is var t && (t.Mem, t.Dsk, t.Cpu, t.Spn) == (s.Mem, s.Dsk, s.Cpu, s.Spn))
                 _tiers[^1] = t with { Count = t.Count + 1 };

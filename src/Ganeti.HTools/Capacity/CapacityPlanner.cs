@@ -97,7 +97,8 @@ public static class CapacityPlanner
     /// <para>
     /// A cluster with a node that is already not N+1 happy takes no instance at all (one N+1
     /// failure), unless <paramref name="independentGroups"/> (then only the groups without such
-    /// a node take instances) or <paramref name="acceptExistingErrors"/> (then every group does).
+    /// a node that can each lose any one node take instances, and only their redundancy counts)
+    /// or <paramref name="acceptExistingErrors"/> (then every group does).
     /// The instances use <paramref name="spindleUse"/> spindles when given (hspace takes them
     /// from --spindle-use or the policy's standard spec, whatever the spec says).
     /// </para>

@@ -39,11 +39,12 @@ public static class GlobalN1
     public static int FirstUnevacuable(ClusterData cd, bool acceptExisting = false, IReadOnlyCollection<int>? ignoredGroups = null, int tryFirst = -1)
     {
         bool Checked(Node n) => !(acceptExisting && n.Offline) && !(ignoredGroups is not null && ignoredGroups.Contains(n.Group));
-        if (tryFirst >= 0 && tryFirst < cd.Nodes.Count && Checked(cd.Nodes[tryFirst]) && !CanEvacuate(cd, cd.Nodes[tryFirst])) return tryFirst;
+        var c = Cluster.Of(cd);
+        if (tryFirst >= 0 && tryFirst < cd.Nodes.Count && Checked(cd.Nodes[tryFirst]) && !CanEvacuate(cd, c, cd.Nodes[tryFirst], null)) return tryFirst;
         foreach (var n in cd.Nodes)
         {
             if (n.Index == tryFirst || !Checked(n)) continue;
-            if (!CanEvacuate(cd, n)) return n.Index;
+            if (!CanEvacuate(cd, c, n, null)) return n.Index;
         }
         return -1;
     }
@@ -55,11 +56,12 @@ public static class GlobalN1
     public static bool RedundantGroup(ClusterData cd, int group, bool acceptExisting = false)
     {
         var members = cd.Nodes.Where(x => x.Group == group).Select(x => x.Index).ToArray();
+        var c = Cluster.Of(cd);
         foreach (var i in members)
         {
             var n = cd.Nodes[i];
             if (acceptExisting && n.Offline) continue;
-            if (!CanEvacuate(cd, n, members)) return false;
+            if (!CanEvacuate(cd, c, n, members)) return false;
         }
         return true;
     }
@@ -85,16 +87,31 @@ public static class GlobalN1
     /// Whether node <paramref name="n"/> can be evacuated. Recreated instances go where they leave
     /// the score of <paramref name="scope"/> lowest (the whole cluster unless given).
     /// </summary>
-    public static bool CanEvacuate(ClusterData cd, Node n, IReadOnlyList<int>? scope = null)
+    public static bool CanEvacuate(ClusterData cd, Node n, IReadOnlyList<int>? scope = null) => CanEvacuate(cd, Cluster.Of(cd), n, scope);
+
+    /// <summary>
+    /// What every node's evacuation needs to know of the cluster, worked out once per check of
+    /// many nodes: the node array, whether any instance has exclusion tags (then tag conflicts
+    /// and the location-exclusion map follow the instances as they move) and any node location tags.
+    /// </summary>
+    private readonly record struct Cluster(Node[] Nodes, bool Tagged, bool AnyLocation)
     {
-        var nodes = cd.Nodes.ToArray();
+        public static Cluster Of(ClusterData cd)
+        {
+            var nodes = cd.Nodes.ToArray();
+            return new Cluster(nodes, cd.Instances.Any(x => x.ExclTags.Length > 0), nodes.Any(x => x.LocationTags.Count > 0));
+        }
+    }
+
+    private static bool CanEvacuate(ClusterData cd, Cluster c, Node n, IReadOnlyList<int>? scope)
+    {
+        var nodes = c.Nodes;
         // Ganeti lists a node's primaries newest first; PList holds them in the order they came.
         var primaries = Enumerable.Range(0, n.PList.Count).Select(k => cd.Instances[n.PList[n.PList.Count - 1 - k]]).ToList();
         if (primaries.Count == 0) return true;
-        // With exclusion tags, the tag conflicts and the location-exclusion map follow the
-        // instances as they move, so the nodes' lists change too (and are restored after).
-        bool tagged = cd.Instances.Any(x => x.ExclTags.Length > 0);
-        bool useMap = tagged && nodes.Any(x => x.LocationTags.Count > 0);
+        // With exclusion tags, the nodes' lists change as instances move (and are restored after).
+        bool tagged = c.Tagged;
+        bool useMap = tagged && c.AnyLocation;
         var lists = new Dictionary<int, Node.Saved>();
         void MovePrimary(Instance i, int from, int to)
         {
@@ -108,7 +125,7 @@ public static class GlobalN1
         for (int k = 0; k < nodes.Length; k++) saved[k] = nodes[k].State;
         try
         {
-            var sim = new MoveSimulator(nodes, nodes.Any(x => x.LocationTags.Count > 0));
+            var sim = new MoveSimulator(nodes, c.AnyLocation);
             var t = new Touched();
             foreach (var i in primaries.Where(i => i.DiskTemplate == DiskTemplate.Drbd))
             {

@@ -284,25 +284,32 @@ public static class CapacityPlanner
                 if (phase < 2)
                 {
                     int size = Math.Min(phase == 0 ? BigStep(s) : 10, _limit - _count);
-                    var saved = _cd.Nodes.Select(n => n.Save()).ToArray();
+                    // The cluster is saved only once the batch places something (often it places nothing).
+                    Node.Saved[]? saved = null;
                     int count = _count, instances = _cd.Instances.Count;
-                    var tiers = _tiers.ToList();
+                    List<(int Mem, int Dsk, int Cpu, int Spn, int Count)>? tiers = null;
                     IReadOnlyDictionary<FailMode, int>? failed = null;
                     for (int k = 0; k < size && failed is null; k++)
                     {
                         var u = Attempt(_unchecked!, _uncheckedTried, s);
-                        if (u.Success) Place(s, u); else failed = u.Failures;
+                        if (!u.Success) { failed = u.Failures; break; }
+                        saved ??= _cd.Nodes.Select(n => n.Save()).ToArray();
+                        tiers ??= _tiers.ToList();
+                        Place(s, u);
                     }
                     if (_redundantHere ??= GlobalN1.Redundant(_cd, _acceptExisting, _ignored))
                     {
                         if (failed is not null) return failed;
                         continue;
                     }
-                    for (int k = 0; k < saved.Length; k++) _cd.Nodes[k].Restore(saved[k]);
-                    _cd.Instances.RemoveRange(instances, _cd.Instances.Count - instances);
-                    _count = count;
-                    _tiers.Clear(); _tiers.AddRange(tiers);
-                    Changed();
+                    if (saved is not null)
+                    {
+                        for (int k = 0; k < saved.Length; k++) _cd.Nodes[k].Restore(saved[k]);
+                        _cd.Instances.RemoveRange(instances, _cd.Instances.Count - instances);
+                        _count = count;
+                        _tiers.Clear(); _tiers.AddRange(tiers!);
+                        Changed();
+                    }
                     phase++;
                     continue;
                 }
